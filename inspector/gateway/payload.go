@@ -1,0 +1,155 @@
+package gateway
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Payload is the envelope every gateway frame uses, in both directions.
+// S and T are set only on dispatches (op 0); the server writes them as
+// explicit nulls otherwise, which is why they are pointers without omitempty.
+type Payload struct {
+	Op Opcode          `json:"op"`
+	D  json.RawMessage `json:"d"`
+	S  *int64          `json:"s"`
+	T  *string         `json:"t"`
+}
+
+// MaxClientFrame is the largest frame a client may send; anything larger is
+// closed with CloseDecodeError.
+const MaxClientFrame = 4096
+
+// DecodePayload parses one JSON frame into the envelope. It rejects frames
+// that are not a JSON object with a numeric "op", which the gateway treats as
+// a decode error.
+func DecodePayload(frame []byte) (Payload, error) {
+	var p struct {
+		Op *Opcode         `json:"op"`
+		D  json.RawMessage `json:"d"`
+		S  *int64          `json:"s"`
+		T  *string         `json:"t"`
+	}
+	if err := json.Unmarshal(frame, &p); err != nil {
+		return Payload{}, fmt.Errorf("gateway: frame is not a JSON payload: %w", err)
+	}
+	if p.Op == nil {
+		return Payload{}, fmt.Errorf("gateway: payload has no \"op\"")
+	}
+	return Payload{Op: *p.Op, D: p.D, S: p.S, T: p.T}, nil
+}
+
+// NewPayload builds a non-dispatch payload with d marshalled to JSON.
+func NewPayload(op Opcode, d any) (Payload, error) {
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return Payload{}, err
+	}
+	return Payload{Op: op, D: raw}, nil
+}
+
+// NewDispatch builds an op 0 payload for event t with sequence s.
+func NewDispatch(t string, s int64, d any) (Payload, error) {
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return Payload{}, err
+	}
+	return Payload{Op: OpDispatch, D: raw, S: &s, T: &t}, nil
+}
+
+// Hello is op 10's d.
+type Hello struct {
+	HeartbeatInterval int `json:"heartbeat_interval"`
+}
+
+// IdentifyProperties describes the connecting client. Older clients (discordgo)
+// still send the "$os" spelling, which Discord honours; UnmarshalJSON accepts both.
+type IdentifyProperties struct {
+	OS      string `json:"os"`
+	Browser string `json:"browser"`
+	Device  string `json:"device"`
+}
+
+func (p *IdentifyProperties) UnmarshalJSON(b []byte) error {
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	pick := func(key string) string {
+		for _, k := range []string{key, "$" + key} {
+			if s, ok := m[k].(string); ok {
+				return s
+			}
+		}
+		return ""
+	}
+	p.OS, p.Browser, p.Device = pick("os"), pick("browser"), pick("device")
+	return nil
+}
+
+// Identify is op 2's d.
+type Identify struct {
+	Token          string             `json:"token"`
+	Properties     IdentifyProperties `json:"properties"`
+	Intents        Intents            `json:"intents"`
+	Compress       bool               `json:"compress,omitempty"`
+	LargeThreshold int                `json:"large_threshold,omitempty"`
+	Shard          *[2]int            `json:"shard,omitempty"`
+	Presence       json.RawMessage    `json:"presence,omitempty"`
+}
+
+// Resume is op 6's d.
+type Resume struct {
+	Token     string `json:"token"`
+	SessionID string `json:"session_id"`
+	Seq       int64  `json:"seq"`
+}
+
+// RequestGuildMembers is op 8's d. Some libraries send guild_id as a JSON
+// number, so it is a Snowflake, which accepts both forms.
+type RequestGuildMembers struct {
+	GuildID   Snowflake   `json:"guild_id"`
+	Query     *string     `json:"query,omitempty"`
+	Limit     int         `json:"limit"`
+	Presences bool        `json:"presences,omitempty"`
+	UserIDs   []Snowflake `json:"user_ids,omitempty"`
+	Nonce     string      `json:"nonce,omitempty"`
+}
+
+// UnavailableGuild is how READY lists guilds before GUILD_CREATE fills them in.
+type UnavailableGuild struct {
+	ID          Snowflake `json:"id"`
+	Unavailable bool      `json:"unavailable"`
+}
+
+// PartialApplication is READY's application field.
+type PartialApplication struct {
+	ID    Snowflake `json:"id"`
+	Flags int       `json:"flags"`
+}
+
+// Ready is the READY dispatch's d.
+type Ready struct {
+	V                int                `json:"v"`
+	User             User               `json:"user"`
+	Guilds           []UnavailableGuild `json:"guilds"`
+	SessionID        string             `json:"session_id"`
+	ResumeGatewayURL string             `json:"resume_gateway_url"`
+	Shard            *[2]int            `json:"shard,omitempty"`
+	Application      PartialApplication `json:"application"`
+	PrivateChannels  []json.RawMessage  `json:"private_channels"`
+}
+
+// GatewayBot is the body of GET /gateway/bot.
+type GatewayBot struct {
+	URL               string            `json:"url"`
+	Shards            int               `json:"shards"`
+	SessionStartLimit SessionStartLimit `json:"session_start_limit"`
+}
+
+// SessionStartLimit counts identifies left in the current window.
+type SessionStartLimit struct {
+	Total          int `json:"total"`
+	Remaining      int `json:"remaining"`
+	ResetAfter     int `json:"reset_after"`
+	MaxConcurrency int `json:"max_concurrency"`
+}
