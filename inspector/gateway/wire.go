@@ -1,0 +1,32 @@
+package gateway
+
+import "time"
+
+// WireFrame is one frame as it crossed a gateway connection, before any
+// annotation. The sandbox emits one for every frame it exchanges with any
+// client, and the inspector's own client emits one for every frame it sends
+// or receives; both feed the same annotator.
+type WireFrame struct {
+	// Conn identifies the connection within this process, e.g. "sandbox-3".
+	Conn string
+	// Peer names the client when it is known (from Identify's properties:
+	// "discord.py", "DiscordGo v0.29.0", "gatewaytour inspector").
+	Peer string
+	Time time.Time
+	// Dir is Send for client→server and Recv for server→client.
+	Dir Direction
+	// Data is the frame's decoded text (inflated when the wire was
+	// compressed). Nil for a close.
+	Data []byte
+	// WireSize is the number of bytes on the wire (compressed size when
+	// compression was on).
+	WireSize int
+	// Close is set when the frame is a websocket close.
+	Close *CloseFrame
+}
+
+// CloseFrame is a websocket close as seen on the wire.
+type CloseFrame struct {
+	Code   CloseCode
+	Reason string
+}
