@@ -1,0 +1,51 @@
+package lessons
+
+import (
+	"bufio"
+	"strings"
+	"sync"
+
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/styles"
+)
+
+const (
+	lightStyle = "github"
+	darkStyle  = "github-dark"
+	darkScope  = `[data-theme="dark"]`
+)
+
+var highlightCSS = sync.OnceValue(func() string {
+	var b strings.Builder
+	b.WriteString("/* Code highlighting, light (" + lightStyle + ") */\n")
+	b.WriteString(styleCSS(styles.Get(lightStyle), ""))
+	b.WriteString("/* Code highlighting, dark (" + darkStyle + ") */\n")
+	b.WriteString(styleCSS(styles.Get(darkStyle), darkScope+" "))
+	return b.String()
+})
+
+// HighlightCSS is the stylesheet for the highlighted code classes (light and dark variants,
+// dark ones scoped under [data-theme="dark"]).
+func HighlightCSS() string { return highlightCSS() }
+
+// styleCSS is chroma's class stylesheet for style with every selector
+// prefixed by scope, so the dark rules win only inside a dark-themed page.
+func styleCSS(style *chroma.Style, scope string) string {
+	var raw strings.Builder
+	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithCSSComments(false))
+	if err := f.WriteCSS(&raw, style); err != nil {
+		// Writing to a strings.Builder cannot fail.
+		panic(err)
+	}
+	var out strings.Builder
+	lines := bufio.NewScanner(strings.NewReader(raw.String()))
+	for lines.Scan() {
+		line := strings.TrimSpace(lines.Text())
+		if line == "" {
+			continue
+		}
+		out.WriteString(scope + line + "\n")
+	}
+	return out.String()
+}
