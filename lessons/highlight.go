@@ -33,7 +33,9 @@ func HighlightCSS() string { return highlightCSS() }
 // prefixed by scope, so the dark rules win only inside a dark-themed page.
 func styleCSS(style *chroma.Style, scope string) string {
 	var raw strings.Builder
-	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithCSSComments(false))
+	// Every token gets an explicit rule, so no light colour survives under
+	// the dark theme merely because the dark style leaves that token alone.
+	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithAllClasses(true), chromahtml.WithCSSComments(false))
 	if err := f.WriteCSS(&raw, style); err != nil {
 		// Writing to a strings.Builder cannot fail.
 		panic(err)
@@ -42,7 +44,9 @@ func styleCSS(style *chroma.Style, scope string) string {
 	lines := bufio.NewScanner(strings.NewReader(raw.String()))
 	for lines.Scan() {
 		line := strings.TrimSpace(lines.Text())
-		if line == "" {
+		// .bg is for chroma's standalone pages; a class that generic would
+		// also match the page's own markup.
+		if line == "" || strings.HasPrefix(line, ".bg ") {
 			continue
 		}
 		out.WriteString(scope + line + "\n")

@@ -58,7 +58,7 @@ func (l languagePreWrapper) End(code bool) string {
 	if !code {
 		return "</pre>"
 	}
-	return "</code></pre>"
+	return "</code></pre>\n"
 }
 
 // rendered is a lesson body after Markdown.
