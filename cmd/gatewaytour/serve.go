@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"gatewaytour/lessons"
+	"gatewaytour/web"
+)
+
+const shutdownGrace = 5 * time.Second
+
+func runServe(args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("gatewaytour serve", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	addr := flags.String("addr", "127.0.0.1:8080", "address to listen on; keep it on loopback: the page may hold a bot token")
+	open := flags.Bool("open", false, "open the course in the default browser")
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if flags.NArg() > 0 {
+		fmt.Fprintf(stderr, "gatewaytour serve: unexpected argument %q\n", flags.Arg(0))
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+
+	course, err := lessons.Load()
+	if err != nil {
+		log.Error("the course could not be loaded", "err", err)
+		return 1
+	}
+	site, err := web.New(web.Config{Course: course})
+	if err != nil {
+		log.Error("the pages could not be built", "err", err)
+		return 1
+	}
+
+	listener, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Error("cannot listen", "addr", *addr, "err", err)
+		return 1
+	}
+	if !isLoopback(*addr) {
+		fmt.Fprintf(stderr, "WARNING: listening on %s, which is not a loopback address.\n"+
+			"The page will hold a bot token, and anyone who can reach this address can use it.\n"+
+			"Use -addr 127.0.0.1:PORT unless you really mean to share it.\n", listener.Addr())
+	}
+	url := browserURL(listener.Addr())
+	fmt.Fprintf(stdout, "gatewaytour is serving the course at %s\n", url)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	server := &http.Server{
+		Handler:           site,
+		ReadHeaderTimeout: 10 * time.Second,
+		// No write timeout: the live panel and the sandbox hold websockets open.
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- server.Serve(listener) }()
+
+	if *open {
+		if err := openBrowser(url); err != nil {
+			log.Warn("could not open the browser; open the address yourself", "url", url, "err", err)
+		}
+	}
+
+	select {
+	case err := <-served:
+		log.Error("the server stopped", "err", err)
+		return 1
+	case <-ctx.Done():
+	}
+	stop() // a second Ctrl-C now ends the process at once
+	fmt.Fprintln(stderr, "shutting down…")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := server.Shutdown(shutdownCtx); err != nil {
+		log.Warn("connections were still open at shutdown", "err", err)
+	}
+	return 0
+}
+
+// isLoopback reports whether a listen address only accepts connections from
+// this machine. An empty host ("":8080) listens on every interface.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// browserURL is the address to print and open. A wildcard listen address is
+// reachable on loopback, which is the one to give the reader.
+func browserURL(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return "http://" + addr.String() + "/"
+	}
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, fmt.Sprint(tcp.Port)) + "/"
+}

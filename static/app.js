@@ -1,0 +1,296 @@
+// Gateway Tour: keyboard navigation, search, progress, theme, code copy and
+// glossary popovers. Plain ES2020, no build step, no inline handlers (the
+// page's Content-Security-Policy forbids them).
+"use strict";
+
+(() => {
+  const $ = (selector, root = document) => root.querySelector(selector);
+  const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
+  const currentSlug = document.body.dataset.lesson || "";
+
+  // ---- storage: every key is namespaced; a disabled storage only loses memory ----
+  const store = {
+    get(key, fallback) {
+      try {
+        const raw = localStorage.getItem("gatewaytour." + key);
+        return raw === null ? fallback : JSON.parse(raw);
+      } catch {
+        return fallback;
+      }
+    },
+    set(key, value) {
+      try {
+        localStorage.setItem("gatewaytour." + key, JSON.stringify(value));
+      } catch {
+        // Private mode or full storage: progress is simply not remembered.
+      }
+    },
+  };
+
+  function isTyping(event) {
+    const t = event.target;
+    return t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+  }
+
+  function anyDialogOpen() {
+    return $$("dialog").some((d) => d.open);
+  }
+
+  async function copyText(text) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  function flash(element, className = "copied") {
+    element.classList.add(className);
+    setTimeout(() => element.classList.remove(className), 1500);
+  }
+
+  // ---- theme: light/dark, remembered; otherwise follows the system ----
+  function setupTheme() {
+    const root = document.documentElement;
+    const button = $("#theme-toggle");
+    const label = () => {
+      const next = root.dataset.theme === "dark" ? "light" : "dark";
+      button.setAttribute("aria-label", `Switch to the ${next} theme`);
+      button.title = `Switch to the ${next} theme`;
+    };
+    button.addEventListener("click", () => {
+      const theme = root.dataset.theme === "dark" ? "light" : "dark";
+      root.dataset.theme = theme;
+      store.set("theme", theme);
+      label();
+    });
+    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", (e) => {
+      if (store.get("theme", null) === null) {
+        root.dataset.theme = e.matches ? "dark" : "light";
+        label();
+      }
+    });
+    label();
+  }
+
+  // ---- table of contents on phones ----
+  function setupTocToggle() {
+    const button = $("#toc-toggle");
+    const setOpen = (open) => {
+      document.body.classList.toggle("toc-open", open);
+      button.setAttribute("aria-expanded", String(open));
+    };
+    button.addEventListener("click", () => setOpen(!document.body.classList.contains("toc-open")));
+    $$("#toc a").forEach((a) => a.addEventListener("click", () => setOpen(false)));
+    document.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && document.body.classList.contains("toc-open")) setOpen(false);
+    });
+  }
+
+  // ---- progress: done marks and "continue where you left off" ----
+  const doneSet = () => new Set(store.get("done", []));
+
+  function paintDoneMarks() {
+    const done = doneSet();
+    $$(".lesson-list li[data-slug]").forEach((li) => {
+      const isDone = done.has(li.dataset.slug);
+      li.classList.toggle("done", isDone);
+      const link = $("a", li);
+      if (isDone) link.setAttribute("title", "Done");
+      else link.removeAttribute("title");
+    });
+    const button = $("#mark-done");
+    if (button) {
+      const isDone = done.has(button.dataset.slug);
+      button.setAttribute("aria-pressed", String(isDone));
+      $(".mark-done-label", button).textContent = isDone ? "Done" : "Mark as done";
+    }
+  }
+
+  function setupMarkDone() {
+    const button = $("#mark-done");
+    if (button) {
+      button.addEventListener("click", () => {
+        const done = doneSet();
+        if (done.has(button.dataset.slug)) done.delete(button.dataset.slug);
+        else done.add(button.dataset.slug);
+        store.set("done", Array.from(done));
+        paintDoneMarks();
+      });
+    }
+    // Another tab marked a lesson: keep this one in step.
+    window.addEventListener("storage", (e) => {
+      if (e.key === "gatewaytour.done") paintDoneMarks();
+    });
+    paintDoneMarks();
+  }
+
+  function rememberPlace() {
+    if (!currentSlug) return;
+    const title = $(".lesson-article h1")?.textContent.trim() || currentSlug;
+    const headings = $$(".prose h2[id], .prose h3[id]");
+    const save = () => {
+      // The last heading that has scrolled past the top is where the reader is.
+      let heading = "";
+      const top = parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop) || 0;
+      for (const h of headings) {
+        if (h.getBoundingClientRect().top - top - 8 <= 0) heading = h.id;
+        else break;
+      }
+      store.set("last", { slug: currentSlug, title, heading });
+    };
+    let pending = false;
+    window.addEventListener("scroll", () => {
+      if (pending) return;
+      pending = true;
+      setTimeout(() => {
+        pending = false;
+        save();
+      }, 250);
+    }, { passive: true });
+    save();
+  }
+
+  // Arriving from "/" (the server adds ?from=start) offers the last lesson read.
+  function offerContinue() {
+    const params = new URLSearchParams(location.search);
+    if (params.get("from") !== "start") return;
+    params.delete("from");
+    const query = params.toString();
+    history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
+    const last = store.get("last", null);
+    const banner = $("#continue-banner");
+    if (!banner || !last || !last.slug || (last.slug === currentSlug && !last.heading)) return;
+    const link = document.createElement("a");
+    link.href = "/lessons/" + encodeURIComponent(last.slug) + (last.heading ? "#" + encodeURIComponent(last.heading) : "");
+    link.textContent = "Continue: " + (last.title || last.slug);
+    const text = document.createElement("span");
+    text.textContent = "Welcome back.";
+    const dismiss = document.createElement("button");
+    dismiss.type = "button";
+    dismiss.className = "dismiss";
+    dismiss.setAttribute("aria-label", "Dismiss");
+    dismiss.textContent = "✕";
+    dismiss.addEventListener("click", () => { banner.hidden = true; });
+    banner.replaceChildren(text, link, dismiss);
+    banner.hidden = false;
+  }
+
+  // ---- lesson decorations: heading anchors and copy buttons ----
+  function addHeadingAnchors() {
+    $$(".prose h2[id], .prose h3[id]").forEach((h) => {
+      const a = document.createElement("a");
+      a.className = "heading-anchor";
+      a.href = "#" + h.id;
+      a.textContent = "#";
+      a.setAttribute("aria-label", `Link to “${h.textContent.trim()}”`);
+      a.addEventListener("click", async () => {
+        const url = new URL("#" + h.id, location.href).href;
+        if (await copyText(url)) flash(a);
+      });
+      h.append(a);
+    });
+  }
+
+  function addCopyButtons() {
+    $$(".prose pre").forEach((pre) => {
+      const wrapper = document.createElement("div");
+      wrapper.className = "code-block";
+      pre.replaceWith(wrapper);
+      wrapper.append(pre);
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-button";
+      button.textContent = "Copy";
+      button.setAttribute("aria-label", "Copy the code");
+      button.addEventListener("click", async () => {
+        const ok = await copyText((pre.querySelector("code") || pre).innerText);
+        button.textContent = ok ? "Copied" : "Select and copy";
+        flash(button);
+        setTimeout(() => { button.textContent = "Copy"; }, 1500);
+      });
+      wrapper.append(button);
+    });
+  }
+
+  // ---- glossary terms: a popover on hover and on keyboard focus ----
+  function setupGlossary() {
+    const popover = $("#term-popover");
+    if (!popover) return;
+    let shownFor = null;
+    const show = (term) => {
+      if (shownFor === term) return;
+      hide();
+      const definition = term.getAttribute("title") || term.dataset.definition || "";
+      if (!definition) return;
+      // The native tooltip would double the popover; keep the text aside meanwhile.
+      term.dataset.definition = definition;
+      term.removeAttribute("title");
+      const word = document.createElement("strong");
+      word.textContent = term.textContent.trim();
+      const text = document.createElement("span");
+      text.textContent = definition;
+      popover.replaceChildren(word, text);
+      popover.hidden = false;
+      const box = term.getBoundingClientRect();
+      const width = popover.offsetWidth;
+      const left = Math.max(8, Math.min(box.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - width - 8));
+      let top = box.bottom + window.scrollY + 8;
+      if (box.bottom + popover.offsetHeight + 16 > window.innerHeight) top = box.top + window.scrollY - popover.offsetHeight - 8;
+      popover.style.left = left + "px";
+      popover.style.top = top + "px";
+      term.setAttribute("aria-describedby", "term-popover");
+      shownFor = term;
+    };
+    const hide = () => {
+      if (!shownFor) return;
+      shownFor.setAttribute("title", shownFor.dataset.definition);
+      shownFor.removeAttribute("aria-describedby");
+      popover.hidden = true;
+      shownFor = null;
+    };
+    $$(".term[data-term]").forEach((term) => {
+      term.addEventListener("mouseenter", () => show(term));
+      term.addEventListener("mouseleave", () => { if (document.activeElement !== term) hide(); });
+      term.addEventListener("focus", () => show(term));
+      term.addEventListener("blur", hide);
+    });
+    document.addEventListener("keydown", (e) => { if (e.key === "Escape") hide(); });
+    window.addEventListener("resize", hide);
+  }
+
+  // ---- keyboard: ← → lessons, / search, ? shortcuts ----
+  function setupKeys(search) {
+    const shortcuts = $("#shortcuts-dialog");
+    $("#shortcuts-open").addEventListener("click", () => shortcuts.showModal());
+    document.addEventListener("keydown", (e) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTyping(e) || anyDialogOpen()) return;
+      if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
+        const link = $(e.key === "ArrowLeft" ? ".pager a[rel=prev]" : ".pager a[rel=next]");
+        if (link) {
+          e.preventDefault();
+          location.href = link.href;
+        }
+      } else if (e.key === "/") {
+        e.preventDefault();
+        search.open();
+      } else if (e.key === "?") {
+        e.preventDefault();
+        shortcuts.showModal();
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    setupTheme();
+    setupTocToggle();
+    setupMarkDone();
+    addHeadingAnchors();
+    addCopyButtons();
+    setupGlossary();
+    offerContinue();
+    rememberPlace();
+    setupKeys(window.GatewayTourSearch.setup());
+  });
+})();

@@ -1,0 +1,16 @@
+// Loaded in <head>, before the first paint, so a reader who prefers the dark
+// theme never sees a flash of the light one. app.js owns the toggle.
+(() => {
+  const root = document.documentElement;
+  root.classList.add("js");
+  let theme = null;
+  try {
+    theme = localStorage.getItem("gatewaytour.theme");
+  } catch {
+    // Storage can be disabled; the system preference still applies.
+  }
+  if (theme !== "light" && theme !== "dark") {
+    theme = matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+  root.dataset.theme = theme;
+})();

@@ -1,0 +1,92 @@
+// Package web serves the course in the browser: the lesson pages, the search
+// index, the static assets, and a hook to mount the sandbox and the live
+// stream on the same server.
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/a-h/templ"
+
+	"gatewaytour/lessons"
+)
+
+// DefaultProduct is the name shown in the header and the page titles.
+const DefaultProduct = "gatewaytour"
+
+// Config is what the server needs. Course is required.
+type Config struct {
+	Course  *lessons.Course
+	Product string // shown in the header and titles; DefaultProduct when empty
+}
+
+// Server is the web room's http.Handler. Every page is rendered once in New;
+// a request only copies bytes.
+type Server struct {
+	mux      *http.ServeMux
+	handler  http.Handler
+	course   *lessons.Course
+	pages    map[string][]byte // lesson slug → rendered page
+	notFound []byte
+	search   []byte
+	assets   assetTable
+}
+
+// New renders every page of the course and returns the server.
+func New(cfg Config) (*Server, error) {
+	if cfg.Course == nil || len(cfg.Course.Lessons) == 0 {
+		return nil, errors.New("web: the course has no lessons")
+	}
+	if cfg.Product == "" {
+		cfg.Product = DefaultProduct
+	}
+	assets, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		mux:    http.NewServeMux(),
+		course: cfg.Course,
+		pages:  make(map[string][]byte, len(cfg.Course.Lessons)),
+		search: cfg.Course.SearchIndex(),
+		assets: assets,
+	}
+	c := chrome{Product: cfg.Product, Assets: assets.links(), Lessons: cfg.Course.Lessons}
+	if err := s.renderPages(c); err != nil {
+		return nil, err
+	}
+	s.routes()
+	s.handler = secure(s.mux)
+	return s, nil
+}
+
+func (s *Server) renderPages(c chrome) error {
+	total := len(s.course.Lessons)
+	for i, l := range s.course.Lessons {
+		prev, next := s.course.Neighbours(l.Slug)
+		v := lessonView{Lesson: l, Number: i + 1, Total: total, Prev: prev, Next: next}
+		body, err := render(lessonPage(c, v))
+		if err != nil {
+			return fmt.Errorf("web: render lesson %q: %w", l.Slug, err)
+		}
+		s.pages[l.Slug] = body
+	}
+	body, err := render(notFoundPage(c))
+	if err != nil {
+		return fmt.Errorf("web: render not-found page: %w", err)
+	}
+	s.notFound = body
+	return nil
+}
+
+func render(c templ.Component) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := c.Render(context.Background(), &buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
