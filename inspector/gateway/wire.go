@@ -23,6 +23,10 @@ type WireFrame struct {
 	WireSize int
 	// Close is set when the frame is a websocket close.
 	Close *CloseFrame
+	// Error is set when the frame arrived but could not be decoded (for
+	// example a compressed message that inflated past the reader's limit);
+	// Data then holds whatever part is known, possibly nothing.
+	Error string
 }
 
 // CloseFrame is a websocket close as seen on the wire.
