@@ -292,5 +292,7 @@
     offerContinue();
     rememberPlace();
     setupKeys(window.GatewayTourSearch.setup());
+    // Lets styles (and the browser tests) know the page is fully wired.
+    document.documentElement.classList.add("app-ready");
   });
 })();

@@ -5,9 +5,10 @@
   root.classList.add("js");
   let theme = null;
   try {
-    theme = localStorage.getItem("gatewaytour.theme");
+    // app.js stores every value as JSON.
+    theme = JSON.parse(localStorage.getItem("gatewaytour.theme"));
   } catch {
-    // Storage can be disabled; the system preference still applies.
+    // Storage disabled or a mangled value: the system preference applies.
   }
   if (theme !== "light" && theme !== "dark") {
     theme = matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
