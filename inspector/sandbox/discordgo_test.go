@@ -1,0 +1,87 @@
+package sandbox
+
+import (
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/bwmarrin/discordgo"
+
+	"gatewaytour/inspector/gateway"
+)
+
+// discordgoEndpoints guards discordgo's package-level endpoint variables,
+// which a test must point at its own sandbox and put back afterwards.
+var discordgoEndpoints sync.Mutex
+
+// pointDiscordgoAt redirects discordgo's REST endpoints to ts, as
+// gateway-facts §12 describes, and restores them when the test ends.
+func pointDiscordgoAt(t *testing.T, ts *httptest.Server) {
+	discordgoEndpoints.Lock()
+	saved := []string{discordgo.EndpointAPI, discordgo.EndpointGateway, discordgo.EndpointGatewayBot,
+		discordgo.EndpointUsers, discordgo.EndpointChannels, discordgo.EndpointGuilds, discordgo.EndpointApplications}
+	discordgo.EndpointAPI = ts.URL + "/api/v9/"
+	discordgo.EndpointGateway = discordgo.EndpointAPI + "gateway"
+	discordgo.EndpointGatewayBot = discordgo.EndpointGateway + "/bot"
+	discordgo.EndpointUsers = discordgo.EndpointAPI + "users/"
+	discordgo.EndpointChannels = discordgo.EndpointAPI + "channels/"
+	discordgo.EndpointGuilds = discordgo.EndpointAPI + "guilds/"
+	discordgo.EndpointApplications = discordgo.EndpointAPI + "applications"
+	t.Cleanup(func() {
+		discordgo.EndpointAPI, discordgo.EndpointGateway, discordgo.EndpointGatewayBot = saved[0], saved[1], saved[2]
+		discordgo.EndpointUsers, discordgo.EndpointChannels, discordgo.EndpointGuilds, discordgo.EndpointApplications = saved[3], saved[4], saved[5], saved[6]
+		discordgoEndpoints.Unlock()
+	})
+}
+
+// TestDiscordgoHelloBot runs the hello-world bot of the lessons with the
+// real discordgo library: it logs in, a member says !hello, the bot answers.
+func TestDiscordgoHelloBot(t *testing.T) {
+	s, ts := startSandbox(t, testConfig())
+	pointDiscordgoAt(t, ts)
+
+	dg, err := discordgo.New("Bot " + Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dg.LogLevel = discordgo.LogError
+	dg.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsMessageContent
+	ready := make(chan *discordgo.Ready, 1)
+	dg.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) { ready <- r })
+	dg.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {
+		if m.Author.ID == s.State.User.ID {
+			return
+		}
+		if m.Content == "!hello" {
+			_, _ = s.ChannelMessageSend(m.ChannelID, "Hello, "+m.Author.Username+"!")
+		}
+	})
+	if err := dg.Open(); err != nil {
+		t.Fatalf("discordgo could not open a session: %v", err)
+	}
+	defer dg.Close()
+	r := <-ready
+	if r.User.ID != BotID.String() || r.SessionID == "" {
+		t.Fatalf("READY as discordgo saw it: user %q session %q", r.User.ID, r.SessionID)
+	}
+
+	if _, err := s.Post(BotCommandsID, DefaultMemberID, "!hello"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the bot's reply", func() bool {
+		for _, m := range s.Messages(BotCommandsID) {
+			if m.Author.ID == BotID && m.Content == "Hello, ada!" {
+				return true
+			}
+		}
+		return false
+	})
+	conns := s.Connections()
+	if len(conns) != 1 || !strings.HasPrefix(conns[0].Peer, "DiscordGo") {
+		t.Fatalf("connections = %+v, want one DiscordGo peer", conns)
+	}
+	if want := gateway.IntentGuilds | gateway.IntentGuildMessages | gateway.IntentMessageContent; conns[0].Intents != want {
+		t.Fatalf("intents = %v, want %v", conns[0].Intents, want)
+	}
+}

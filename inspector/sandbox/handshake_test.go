@@ -1,0 +1,227 @@
+package sandbox
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"gatewaytour/inspector/gateway"
+)
+
+func TestTokenCarriesBotID(t *testing.T) {
+	first, _, _ := strings.Cut(Token, ".")
+	raw, err := base64.RawStdEncoding.DecodeString(first)
+	if err != nil {
+		t.Fatalf("first part of the token is not unpadded base64: %v", err)
+	}
+	if string(raw) != BotID.String() {
+		t.Fatalf("token's first part decodes to %s, want the bot id %s", raw, BotID)
+	}
+	if n := strings.Count(Token, "."); n != 2 {
+		t.Fatalf("token has %d dots, want three parts", n)
+	}
+}
+
+func TestHelloThenHeartbeatACKBeforeIdentify(t *testing.T) {
+	cfg := testConfig()
+	cfg.HeartbeatInterval = 1234 * time.Millisecond
+	_, ts := startSandbox(t, cfg)
+	c := dial(t, ts, "?v=10&encoding=json")
+	hello := decode[gateway.Hello](t, c.expect(gateway.OpHello, "").D)
+	if hello.HeartbeatInterval != 1234 {
+		t.Fatalf("heartbeat_interval = %d, want 1234", hello.HeartbeatInterval)
+	}
+	c.sendRaw(`{"op":1,"d":null}`) // discord.py beats before identifying
+	ack := c.expect(gateway.OpHeartbeatACK, "")
+	if ack.S != nil || ack.T != nil {
+		t.Fatalf("ACK carries s/t: %s", describe(ack))
+	}
+}
+
+func TestReadyAndGuildCreate(t *testing.T) {
+	_, ts := startSandbox(t, testConfig())
+	c := dial(t, ts, "?v=10&encoding=json")
+	c.expect(gateway.OpHello, "")
+	c.send(gateway.OpIdentify, identifyWith(gateway.DefaultIntents|gateway.IntentMessageContent))
+	p := c.expect(gateway.OpDispatch, "READY")
+	if *p.S != 1 {
+		t.Fatalf("READY s = %d, want 1", *p.S)
+	}
+	var raw map[string]json.RawMessage
+	_ = json.Unmarshal(p.D, &raw)
+	for _, key := range []string{"v", "user", "guilds", "session_id", "resume_gateway_url", "shard", "application", "private_channels"} {
+		if _, ok := raw[key]; !ok {
+			t.Errorf("READY lacks %q", key)
+		}
+	}
+	ready := decode[gateway.Ready](t, p.D)
+	if ready.V != 10 || ready.User.ID != BotID || !ready.User.Bot || ready.User.Username == "" {
+		t.Errorf("READY v/user wrong: %+v", ready)
+	}
+	if len(ready.Guilds) != 1 || ready.Guilds[0].ID != GuildID || !ready.Guilds[0].Unavailable {
+		t.Errorf("READY guilds = %+v", ready.Guilds)
+	}
+	if ready.ResumeGatewayURL != wsURL(ts) {
+		t.Errorf("resume_gateway_url = %q, want %q", ready.ResumeGatewayURL, wsURL(ts))
+	}
+	if ready.Shard == nil || *ready.Shard != [2]int{0, 1} {
+		t.Errorf("shard = %v, want [0,1]", ready.Shard)
+	}
+	if ready.Application.ID != ApplicationID || string(raw["private_channels"]) != "[]" {
+		t.Errorf("application/private_channels wrong: %s %s", raw["application"], raw["private_channels"])
+	}
+
+	gc := c.expect(gateway.OpDispatch, "GUILD_CREATE")
+	if *gc.S != 2 {
+		t.Fatalf("GUILD_CREATE s = %d, want 2", *gc.S)
+	}
+	g := decode[gateway.Guild](t, gc.D)
+	if g.ID != GuildID || g.Large || g.Unavailable || g.MemberCount != len(g.Members) || len(g.Members) < 6 {
+		t.Fatalf("guild header wrong: id %s large %v members %d count %d", g.ID, g.Large, len(g.Members), g.MemberCount)
+	}
+	types := map[int]int{}
+	for _, ch := range g.Channels {
+		types[ch.Type]++
+		if ch.PermissionOverwrites == nil || ch.Name == "" {
+			t.Errorf("channel %s lacks name or permission_overwrites", ch.ID)
+		}
+	}
+	if types[gateway.ChannelGuildText] < 2 || types[gateway.ChannelGuildVoice] < 1 || types[gateway.ChannelGuildCategory] < 1 {
+		t.Errorf("channel types = %v, want text, voice and a category", types)
+	}
+	everyone := false
+	for _, r := range g.Roles {
+		everyone = everyone || (r.ID == GuildID && r.Name == "@everyone")
+	}
+	if !everyone {
+		t.Errorf("no @everyone role with the guild's id")
+	}
+	var rawGuild struct {
+		Members []map[string]json.RawMessage `json:"members"`
+	}
+	_ = json.Unmarshal(gc.D, &rawGuild)
+	sawBot := false
+	for _, m := range rawGuild.Members {
+		for _, key := range []string{"user", "roles", "flags", "joined_at"} {
+			if _, ok := m[key]; !ok {
+				t.Errorf("member lacks %q: %v", key, m)
+			}
+		}
+		var at string
+		_ = json.Unmarshal(m["joined_at"], &at)
+		if _, err := time.Parse(time.RFC3339, at); err != nil {
+			t.Errorf("joined_at %q is not RFC 3339", at)
+		}
+		u := decode[gateway.User](t, m["user"])
+		sawBot = sawBot || u.ID == BotID
+	}
+	if !sawBot {
+		t.Errorf("the bot is not a member of its guild")
+	}
+	if len(g.Presences) != 0 {
+		t.Errorf("presences sent without GUILD_PRESENCES: %d", len(g.Presences))
+	}
+}
+
+func TestPresencesOnlyWithPresenceIntent(t *testing.T) {
+	_, ts := startSandbox(t, testConfig())
+	c := dial(t, ts, "?v=10&encoding=json")
+	c.expect(gateway.OpHello, "")
+	c.send(gateway.OpIdentify, identifyWith(gateway.IntentGuilds|gateway.IntentGuildPresences))
+	c.expect(gateway.OpDispatch, "READY")
+	g := decode[gateway.Guild](t, c.expect(gateway.OpDispatch, "GUILD_CREATE").D)
+	if len(g.Presences) == 0 {
+		t.Fatal("no presences although GUILD_PRESENCES was asked for")
+	}
+}
+
+func TestShardEchoedAndRouted(t *testing.T) {
+	_, ts := startSandbox(t, testConfig())
+	owner := int((uint64(GuildID) >> 22) % 2)
+	for shard := 0; shard < 2; shard++ {
+		c := dial(t, ts, "?v=10&encoding=json")
+		c.expect(gateway.OpHello, "")
+		id := identifyWith(gateway.IntentGuilds)
+		id.Shard = &[2]int{shard, 2}
+		c.send(gateway.OpIdentify, id)
+		ready := decode[gateway.Ready](t, c.expect(gateway.OpDispatch, "READY").D)
+		if ready.Shard == nil || *ready.Shard != [2]int{shard, 2} {
+			t.Fatalf("shard not echoed: %v", ready.Shard)
+		}
+		if got := len(ready.Guilds) == 1; got != (shard == owner) {
+			t.Fatalf("shard %d holds the guild = %v, want %v", shard, got, shard == owner)
+		}
+	}
+}
+
+func TestRequestGuildMembersEchoesNonce(t *testing.T) {
+	_, ts := startSandbox(t, testConfig())
+	c, _ := login(t, ts, gateway.IntentGuilds|gateway.IntentGuildMembers)
+	// discord.py sends guild_id as a number.
+	c.sendRaw(`{"op":8,"d":{"guild_id":` + GuildID.String() + `,"query":"","limit":0,"nonce":"abc123"}}`)
+	p := c.expectDispatch("GUILD_MEMBERS_CHUNK")
+	type membersChunk struct {
+		GuildID gateway.Snowflake `json:"guild_id"`
+		Members []gateway.Member  `json:"members"`
+		Nonce   string            `json:"nonce"`
+		Count   int               `json:"chunk_count"`
+	}
+	chunk := decode[membersChunk](t, p.D)
+	if chunk.GuildID != GuildID || chunk.Nonce != "abc123" || chunk.Count != 1 || len(chunk.Members) < 6 {
+		t.Fatalf("chunk = %+v", chunk)
+	}
+	if !strings.Contains(string(p.D), `"guild_id":"`+GuildID.String()+`"`) {
+		t.Fatalf("guild_id not echoed as a string: %s", p.D)
+	}
+	c.sendRaw(`{"op":8,"d":{"guild_id":"` + GuildID.String() + `","query":"gr","limit":10,"nonce":"q"}}`)
+	p = c.expectDispatch("GUILD_MEMBERS_CHUNK")
+	byName := decode[membersChunk](t, p.D)
+	if len(byName.Members) != 1 || byName.Members[0].User.Username != "grace" {
+		t.Fatalf("query gr found %+v", byName.Members)
+	}
+}
+
+func TestServerRequestsHeartbeats(t *testing.T) {
+	cfg := testConfig()
+	cfg.ServerHeartbeatEvery = 100 * time.Millisecond
+	_, ts := startSandbox(t, cfg)
+	c := dial(t, ts, "?v=10")
+	c.expect(gateway.OpHello, "")
+	p := c.expect(gateway.OpHeartbeat, "")
+	if p.S != nil {
+		t.Fatalf("server op 1 carries s: %s", describe(p))
+	}
+}
+
+func TestSilentClientClosedWith4009AndSessionKept(t *testing.T) {
+	cfg := testConfig()
+	cfg.HeartbeatInterval, cfg.HeartbeatGrace = 150*time.Millisecond, 150*time.Millisecond
+	s, ts := startSandbox(t, cfg)
+	c, ready := login(t, ts, gateway.IntentGuilds)
+	c.expectClose(gateway.CloseSessionTimedOut)
+	waitFor(t, "the connection to be dropped", func() bool { return len(s.Connections()) == 0 })
+
+	r := dial(t, ts, "?v=10")
+	r.expect(gateway.OpHello, "")
+	r.send(gateway.OpResume, gateway.Resume{Token: Token, SessionID: ready.SessionID, Seq: 2})
+	r.expectDispatch("RESUMED")
+}
+
+func TestHeartbeatsKeepTheConnection(t *testing.T) {
+	cfg := testConfig()
+	cfg.HeartbeatInterval, cfg.HeartbeatGrace = 200*time.Millisecond, 200*time.Millisecond
+	s, ts := startSandbox(t, cfg)
+	c, _ := login(t, ts, gateway.IntentGuilds)
+	// Beat for several timeout periods; every beat must be ACKed and the
+	// connection must stay.
+	for i := 0; i < 8; i++ {
+		c.sendRaw(`{"op":1,"d":2}`)
+		c.expect(gateway.OpHeartbeatACK, "")
+		time.Sleep(100 * time.Millisecond) // pacing the client, not synchronisation
+	}
+	if len(s.Connections()) != 1 {
+		t.Fatal("a heartbeating client was dropped")
+	}
+}

@@ -1,0 +1,166 @@
+// Package sandbox is a local Discord: a gateway (API v9/v10, JSON encoding,
+// optional zlib-stream) and the REST routes a hello-world bot touches, serving
+// one small guild with a few members who chat now and then. It enforces the
+// real rules (bad token → 4004, privileged intent not enabled → 4014, …) so a
+// bot that works here behaves the same against Discord, and it publishes every
+// frame it exchanges so the inspector can annotate them.
+package sandbox
+
+import (
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gatewaytour/inspector/gateway"
+)
+
+// Token is the sandbox bot's token. It has a real token's shape: its first
+// part is the bot's id in unpadded base64, because some libraries read the
+// application id from it before connecting. It is not a secret.
+const Token = "MTM1MDAzNzQ2MDIyMjA4MzA3Mg.Gt0urS.sandbox-token_not-a-secret-use-freely"
+
+// The fixed ids of the sandbox world. They are real snowflakes: their
+// timestamps fall in March 2025, when the "guild" was "created".
+const (
+	BotID            gateway.Snowflake = 1350037460222083072
+	ApplicationID    gateway.Snowflake = BotID // a modern app's id equals its bot user's id
+	GuildID          gateway.Snowflake = 1350038244556931072
+	CategoryID       gateway.Snowflake = 1350038244556931073
+	GeneralChannelID gateway.Snowflake = 1350038244556931074
+	BotCommandsID    gateway.Snowflake = 1350038244556931075
+	VoiceChannelID   gateway.Snowflake = 1350038244556931076
+	ModeratorRoleID  gateway.Snowflake = 1350038496215171072
+	MemberRoleID     gateway.Snowflake = 1350038496215171073
+	// DefaultMemberID is the human member who posts when no author is named.
+	DefaultMemberID gateway.Snowflake = 1302331392000131072
+	// DMChannelID is a direct-message channel between DefaultMemberID and the bot.
+	DMChannelID gateway.Snowflake = 1350408182169731072
+)
+
+// PrivilegedNone, as Config.EnabledPrivileged, enables no privileged intent
+// (the zero value means "all three"). It is a bit that is not an intent.
+const PrivilegedNone gateway.Intents = 1 << 63
+
+// Config tunes the sandbox. The zero value is usable; see each field's default.
+type Config struct {
+	// HeartbeatInterval goes out in Hello. Default 41250 ms, the value real
+	// captures show; it must stay under 60 s or discord.py times out.
+	HeartbeatInterval time.Duration
+	// ServerHeartbeatEvery is how often the sandbox sends op 1 to each
+	// client, asking for an immediate heartbeat. Default 3 minutes: Discord
+	// does this rarely, so a learner watching for a few minutes sees it once
+	// without it crowding the ordinary heartbeats. Negative turns it off.
+	ServerHeartbeatEvery time.Duration
+	// EnabledPrivileged is what the app has "enabled in the portal". Zero
+	// means all three privileged intents; PrivilegedNone means none.
+	EnabledPrivileged gateway.Intents
+	// Activity runs the scripted chatter while a bot is connected.
+	Activity bool
+	// ActivityEvery is the mean pause between scripted events. Default 8 s,
+	// slow enough for a reader to follow each frame.
+	ActivityEvery time.Duration
+	// HeartbeatGrace is how long past heartbeat_interval a silent client is
+	// kept before it is closed with 4009. Default 15 s.
+	HeartbeatGrace time.Duration
+	// SessionTTL is how long a session stays resumable after its connection
+	// dropped. Default 3 minutes ("a few minutes" on Discord).
+	SessionTTL time.Duration
+	// Now replaces the clock (rate limits, timestamps, session expiry).
+	Now func() time.Time
+}
+
+func (c Config) withDefaults() Config {
+	if c.HeartbeatInterval <= 0 {
+		c.HeartbeatInterval = 41250 * time.Millisecond
+	}
+	if c.ServerHeartbeatEvery == 0 {
+		c.ServerHeartbeatEvery = 3 * time.Minute
+	}
+	if c.EnabledPrivileged == 0 {
+		c.EnabledPrivileged = gateway.PrivilegedIntents
+	}
+	c.EnabledPrivileged &= gateway.PrivilegedIntents
+	if c.ActivityEvery <= 0 {
+		c.ActivityEvery = 8 * time.Second
+	}
+	if c.HeartbeatGrace <= 0 {
+		c.HeartbeatGrace = 15 * time.Second
+	}
+	if c.SessionTTL <= 0 {
+		c.SessionTTL = 3 * time.Minute
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+// Server is one sandbox: its world, sessions, connections and observers.
+type Server struct {
+	cfg Config
+	ids *gateway.SnowflakeGenerator
+
+	mu       sync.Mutex // guards everything below and the per-conn session fields
+	world    *world
+	sessions map[string]*session
+	conns    map[string]*conn
+	connSeq  int
+	live     int // connections attached to a session: the activity loop runs while > 0
+	activity *activityLoop
+	starts   sessionStarts
+	closed   bool
+
+	limits *restLimiter
+	obs    observers
+
+	activityEvents  atomic.Int64 // scripted events generated, for tests
+	activityWorkers atomic.Int64 // activity goroutines alive, for tests
+	pumps           sync.WaitGroup
+}
+
+// New builds a sandbox. It starts no goroutine or timer until a client
+// connects.
+func New(cfg Config) *Server {
+	cfg = cfg.withDefaults()
+	s := &Server{
+		cfg:      cfg,
+		ids:      &gateway.SnowflakeGenerator{Worker: 1, Process: 2},
+		sessions: map[string]*session{},
+		conns:    map[string]*conn{},
+	}
+	s.world = newWorld(cfg.Now())
+	s.limits = newRESTLimiter(cfg.Now)
+	s.starts.windowStart = cfg.Now()
+	return s
+}
+
+// Handler serves REST under /api/v9/, /api/v10/ and /api/, the gateway at
+// /gateway (and /gateway/, since discordgo appends a slash) and the control
+// endpoints under /sandbox/.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/gateway", s.serveGateway)
+	mux.HandleFunc("/gateway/", s.serveGateway)
+	mux.Handle("/api/", s.restHandler())
+	mux.Handle("/sandbox/", s.controlHandler())
+	return mux
+}
+
+// Close drops every connection and stops the scripted activity.
+func (s *Server) Close() {
+	s.mu.Lock()
+	s.closed = true
+	conns := make([]*conn, 0, len(s.conns))
+	for _, c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.stopActivityLocked()
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.closeWith(gateway.CloseGoingAway, "the sandbox is shutting down")
+	}
+	s.pumps.Wait()
+}
+
+func (s *Server) now() time.Time { return s.cfg.Now() }
