@@ -1,0 +1,488 @@
+package inspector
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// The annotator reads every frame once with the scanner below instead of
+// json.Unmarshal: one pass validates the JSON, finds the envelope (op, d, s,
+// t), remembers where each field of d sits, and marks guild, user and member
+// objects as it leaves them. Building a tree of maps would cost more than
+// everything else the inspector does with a frame.
+
+// maxDepth bounds nesting so hostile input cannot grow the stack without end.
+const maxDepth = 1000
+
+// span is a value's byte range in the frame; a zero span means "absent",
+// which is safe because no field value can start at offset 0.
+type span struct{ start, end int }
+
+func (s span) ok() bool { return s.end > 0 }
+
+// dField is one key of the payload's d object.
+type dField struct {
+	key   []byte
+	val   span
+	count int // elements, when the value is an array
+}
+
+// seg is one step of the path from the envelope to the current value.
+type seg struct {
+	key   []byte
+	index int
+	isIdx bool
+}
+
+type scanner struct {
+	data  []byte
+	path  []seg
+	count int // elements of the array value() just read
+
+	op, d, s, t span
+	dFields     []dField
+	// escaped lists strings holding escapes: the only places a secret could
+	// hide in a spelling other than its own.
+	escaped []span
+
+	specs []compiledSpec // catalog term paths for this event
+	terms []Term
+	buf   []byte
+}
+
+var errSyntax = errors.New("not JSON")
+
+func (sc *scanner) reset(data []byte) {
+	sc.data = data
+	sc.path = sc.path[:0]
+	sc.op, sc.d, sc.s, sc.t = span{}, span{}, span{}, span{}
+	sc.dFields = sc.dFields[:0]
+	sc.escaped = sc.escaped[:0]
+	sc.specs = nil
+	sc.terms = nil
+}
+
+// scan validates the whole text and collects envelope, d fields and terms.
+func (sc *scanner) scan() error {
+	i := skipWS(sc.data, 0)
+	i, err := sc.value(i, 0)
+	if err != nil {
+		return err
+	}
+	if i = skipWS(sc.data, i); i != len(sc.data) {
+		return sc.errAt(i, "unexpected text after the JSON value")
+	}
+	return nil
+}
+
+func (sc *scanner) errAt(i int, what string) error {
+	return fmt.Errorf("%w: %s at byte %d", errSyntax, what, i)
+}
+
+func skipWS(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+func (sc *scanner) value(i, depth int) (int, error) {
+	if depth > maxDepth {
+		return 0, sc.errAt(i, fmt.Sprintf("nested deeper than %d levels", maxDepth))
+	}
+	if i >= len(sc.data) {
+		return 0, sc.errAt(i, "unexpected end")
+	}
+	switch c := sc.data[i]; {
+	case c == '{':
+		return sc.object(i, depth)
+	case c == '[':
+		return sc.array(i, depth)
+	case c == '"':
+		end, _, err := sc.str(i)
+		return end, err
+	case c == '-' || (c >= '0' && c <= '9'):
+		return sc.number(i)
+	case c == 't':
+		return sc.literal(i, "true")
+	case c == 'f':
+		return sc.literal(i, "false")
+	case c == 'n':
+		return sc.literal(i, "null")
+	}
+	return 0, sc.errAt(i, fmt.Sprintf("unexpected character %q", sc.data[i]))
+}
+
+func (sc *scanner) literal(i int, word string) (int, error) {
+	if !bytes.HasPrefix(sc.data[i:], []byte(word)) {
+		return 0, sc.errAt(i, "invalid literal")
+	}
+	return i + len(word), nil
+}
+
+func (sc *scanner) number(i int) (int, error) {
+	d := sc.data
+	start := i
+	if d[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(d) && d[i] == '0' {
+		i++
+	} else if digits() == 0 {
+		return 0, sc.errAt(start, "invalid number")
+	}
+	if i < len(d) && d[i] == '.' {
+		i++
+		if digits() == 0 {
+			return 0, sc.errAt(start, "invalid number")
+		}
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return 0, sc.errAt(start, "invalid number")
+		}
+	}
+	return i, nil
+}
+
+// str checks the string starting at i and returns the index after its
+// closing quote and whether it holds escapes.
+func (sc *scanner) str(i int) (int, bool, error) {
+	d := sc.data
+	start := i
+	i++
+	escaped := false
+	for i < len(d) {
+		c := d[i]
+		switch {
+		case c == '"':
+			if escaped {
+				sc.escaped = append(sc.escaped, span{start, i + 1})
+			}
+			return i + 1, escaped, nil
+		case c == '\\':
+			escaped = true
+			if i+1 >= len(d) {
+				return 0, false, sc.errAt(start, "unterminated string")
+			}
+			switch d[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if i+6 > len(d) || !isHex4(d[i+2:i+6]) {
+					return 0, false, sc.errAt(i, "invalid \\u escape")
+				}
+				i += 6
+			default:
+				return 0, false, sc.errAt(i, "invalid escape")
+			}
+		case c < 0x20:
+			return 0, false, sc.errAt(i, "control character in string")
+		default:
+			i++
+		}
+	}
+	return 0, false, sc.errAt(start, "unterminated string")
+}
+
+func isHex4(b []byte) bool {
+	for _, c := range b {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func (sc *scanner) array(i, depth int) (int, error) {
+	d := sc.data
+	i = skipWS(d, i+1)
+	n := 0
+	if i < len(d) && d[i] == ']' {
+		sc.count = 0
+		return i + 1, nil
+	}
+	sc.path = append(sc.path, seg{isIdx: true})
+	for {
+		sc.path[len(sc.path)-1].index = n
+		var err error
+		if i, err = sc.value(i, depth+1); err != nil {
+			return 0, err
+		}
+		n++
+		if i = skipWS(d, i); i >= len(d) {
+			return 0, sc.errAt(i, "unterminated array")
+		}
+		if d[i] == ']' {
+			sc.path = sc.path[:len(sc.path)-1]
+			sc.count = n
+			return i + 1, nil
+		}
+		if d[i] != ',' {
+			return 0, sc.errAt(i, "expected , or ] in array")
+		}
+		i = skipWS(d, i+1)
+	}
+}
+
+func (sc *scanner) object(i, depth int) (int, error) {
+	d := sc.data
+	isEnvelope := depth == 0
+	isD := len(sc.path) == 1 && !sc.path[0].isIdx && string(sc.path[0].key) == "d"
+	var flags keyFlags
+	i = skipWS(d, i+1)
+	if i < len(d) && d[i] == '}' {
+		sc.leaveObject(flags)
+		return i + 1, nil
+	}
+	for {
+		if i >= len(d) || d[i] != '"' {
+			return 0, sc.errAt(i, "expected a key")
+		}
+		keyEnd, escaped, err := sc.str(i)
+		if err != nil {
+			return 0, err
+		}
+		key := d[i+1 : keyEnd-1]
+		if escaped {
+			var s string
+			if json.Unmarshal(d[i:keyEnd], &s) == nil {
+				key = []byte(s)
+			}
+		}
+		flags |= flagOf(key)
+		if i = skipWS(d, keyEnd); i >= len(d) || d[i] != ':' {
+			return 0, sc.errAt(i, "expected :")
+		}
+		i = skipWS(d, i+1)
+		if isEnvelope && string(key) == "d" && !sc.t.ok() {
+			sc.lookAheadForT(i)
+		}
+		sc.path = append(sc.path, seg{key: key})
+		start := i
+		sc.count = 0
+		if i, err = sc.value(i, depth+1); err != nil {
+			return 0, err
+		}
+		sc.path = sc.path[:len(sc.path)-1]
+		v := span{start, i}
+		switch {
+		case isEnvelope:
+			switch string(key) {
+			case "op":
+				sc.op = v
+			case "d":
+				sc.d = v
+			case "s":
+				sc.s = v
+			case "t":
+				sc.t = v
+				if t, ok := stringAt(d, v); ok {
+					sc.specs = specsFor(t)
+				}
+			}
+		case isD:
+			sc.dFields = append(sc.dFields, dField{key: key, val: v, count: sc.count})
+		}
+		if i = skipWS(d, i); i >= len(d) {
+			return 0, sc.errAt(i, "unterminated object")
+		}
+		if d[i] == '}' {
+			sc.leaveObject(flags)
+			return i + 1, nil
+		}
+		if d[i] != ',' {
+			return 0, sc.errAt(i, "expected , or } in object")
+		}
+		i = skipWS(d, i+1)
+	}
+}
+
+// lookAheadForT finds the envelope's t when it comes after d (Go's
+// encoding/json writes op, d, s, t in struct order), so d's terms can be
+// matched against the catalog in the same pass. It skips d quickly without
+// validating; the real pass validates.
+func (sc *scanner) lookAheadForT(dStart int) {
+	d := sc.data
+	i := skipValue(d, dStart)
+	for i > 0 && i < len(d) {
+		i = skipWS(d, i)
+		if i >= len(d) || d[i] != ',' {
+			return
+		}
+		i = skipWS(d, i+1)
+		if i >= len(d) || d[i] != '"' {
+			return
+		}
+		keyEnd := skipValue(d, i)
+		if keyEnd < 0 {
+			return
+		}
+		isT := string(d[i:keyEnd]) == `"t"`
+		i = skipWS(d, keyEnd)
+		if i >= len(d) || d[i] != ':' {
+			return
+		}
+		i = skipWS(d, i+1)
+		end := skipValue(d, i)
+		if end < 0 {
+			return
+		}
+		if isT {
+			if t, ok := stringAt(d, span{i, end}); ok {
+				sc.specs = specsFor(t)
+			}
+			return
+		}
+		i = end
+	}
+}
+
+// skipValue returns the index after the value at i without validating it,
+// or -1 if the text ends first.
+func skipValue(d []byte, i int) int {
+	if i >= len(d) {
+		return -1
+	}
+	switch d[i] {
+	case '"':
+		return skipString(d, i)
+	case '{', '[':
+		depth := 0
+		for i < len(d) {
+			switch d[i] {
+			case '"':
+				if i = skipString(d, i); i < 0 {
+					return -1
+				}
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return -1
+	}
+	for i < len(d) {
+		switch d[i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+func skipString(d []byte, i int) int {
+	i++
+	for {
+		j := bytes.IndexByte(d[i:], '"')
+		if j < 0 {
+			return -1
+		}
+		i += j
+		backslashes := 0
+		for k := i - 1; k >= 0 && d[k] == '\\'; k-- {
+			backslashes++
+		}
+		i++
+		if backslashes%2 == 0 {
+			return i
+		}
+	}
+}
+
+// stringAt decodes the JSON string at sp.
+func stringAt(d []byte, sp span) (string, bool) {
+	if !sp.ok() || sp.end-sp.start < 2 || d[sp.start] != '"' {
+		return "", false
+	}
+	raw := d[sp.start+1 : sp.end-1]
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw), true
+	}
+	var s string
+	if err := json.Unmarshal(d[sp.start:sp.end], &s); err != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// intAt decodes the JSON integer at sp.
+func intAt(d []byte, sp span) (int64, bool) {
+	if !sp.ok() {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(string(d[sp.start:sp.end]), 10, 64)
+	return n, err == nil
+}
+
+func isNull(d []byte, sp span) bool {
+	return !sp.ok() || string(d[sp.start:sp.end]) == "null"
+}
+
+// field finds key in the object at sp, without validating (the frame was
+// validated when it was scanned).
+func field(d []byte, sp span, key string) span {
+	if !sp.ok() || d[sp.start] != '{' {
+		return span{}
+	}
+	i := skipWS(d, sp.start+1)
+	for i < sp.end && d[i] == '"' {
+		keyEnd := skipString(d, i)
+		if keyEnd < 0 {
+			return span{}
+		}
+		match := string(d[i+1:keyEnd-1]) == key
+		i = skipWS(d, keyEnd)
+		i = skipWS(d, i+1) // past ':'
+		end := skipValue(d, i)
+		if end < 0 {
+			return span{}
+		}
+		if match {
+			return span{i, end}
+		}
+		i = skipWS(d, end)
+		if i >= sp.end || d[i] != ',' {
+			return span{}
+		}
+		i = skipWS(d, i+1)
+	}
+	return span{}
+}
+
+// fieldPath follows keys from the object at sp.
+func fieldPath(d []byte, sp span, keys ...string) span {
+	for _, k := range keys {
+		if sp = field(d, sp, k); !sp.ok() {
+			return span{}
+		}
+	}
+	return sp
+}
