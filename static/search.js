@@ -87,8 +87,13 @@ window.GatewayTourSearch = (() => {
     if (snippetAt === Infinity) {
       text = lesson.summary || "";
     } else {
-      const start = Math.max(0, snippetAt - 50);
-      const end = Math.min(lesson.text.length, snippetAt + 110);
+      let start = Math.max(0, snippetAt - 50);
+      let end = Math.min(lesson.text.length, snippetAt + 110);
+      // Cut at spaces, not through words.
+      const space = lesson.text.indexOf(" ", start);
+      if (start > 0 && space >= 0 && space < snippetAt) start = space + 1;
+      const lastSpace = lesson.text.lastIndexOf(" ", end);
+      if (end < lesson.text.length && lastSpace > snippetAt) end = lastSpace;
       text = (start > 0 ? "…" : "") + lesson.text.slice(start, end).replace(/\s+/g, " ") + (end < lesson.text.length ? "…" : "");
     }
     const pattern = new RegExp("(" + words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|") + ")", "gi");
