@@ -7,9 +7,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"gatewaytour/inspector/gateway"
 )
@@ -196,10 +194,9 @@ func TestRESTMessageDispatchedToTheSenderToo(t *testing.T) {
 }
 
 func TestREST429WhenPostingTooFast(t *testing.T) {
-	var now atomic.Int64
-	now.Store(time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC).UnixNano())
+	clock := newTestClock() // frozen: the bucket cannot refill mid-test
 	cfg := testConfig()
-	cfg.Now = func() time.Time { return time.Unix(0, now.Load()) } // frozen: the bucket cannot refill mid-test
+	cfg.Now = clock.Now
 	_, ts := startSandbox(t, cfg)
 	url := ts.URL + "/api/v10/channels/" + GeneralChannelID.String() + "/messages"
 	for i := 0; i < messageLimit; i++ {
@@ -229,7 +226,7 @@ func TestREST429WhenPostingTooFast(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("other channel = %d", resp.StatusCode)
 	}
-	now.Add(int64(messageWindow))
+	clock.Advance(messageWindow)
 	resp, _ = call(t, "POST", url, botAuth, `{"content":"after the reset"}`)
 	if resp.StatusCode != 200 {
 		t.Fatalf("after reset = %d", resp.StatusCode)
