@@ -20,7 +20,18 @@ import (
 
 const shutdownGrace = 5 * time.Second
 
+// runServe serves until Ctrl-C or SIGTERM.
 func runServe(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	// After the first signal, a second one ends the process at once.
+	context.AfterFunc(ctx, stop)
+	return serve(ctx, args, stdout, stderr)
+}
+
+// serve parses the serve flags, starts the server and shuts it down
+// gracefully when ctx ends.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("gatewaytour serve", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	addr := flags.String("addr", "127.0.0.1:8080", "address to listen on; keep it on loopback: the page may hold a bot token")
@@ -61,9 +72,6 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	url := browserURL(listener.Addr())
 	fmt.Fprintf(stdout, "gatewaytour is serving the course at %s\n", url)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-
 	server := &http.Server{
 		Handler:           site,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -85,7 +93,6 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return 1
 	case <-ctx.Done():
 	}
-	stop() // a second Ctrl-C now ends the process at once
 	fmt.Fprintln(stderr, "shutting down…")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
