@@ -69,7 +69,7 @@ func newWorld(now time.Time) *world {
 		{ID: CategoryID, Type: gateway.ChannelGuildCategory, Name: "Text Channels", Position: 0},
 		{ID: GeneralChannelID, Type: gateway.ChannelGuildText, Name: "general", Position: 0, ParentID: sf(CategoryID), Topic: str("Say hello. Members chat here now and then.")},
 		{ID: BotCommandsID, Type: gateway.ChannelGuildText, Name: "bot-commands", Position: 1, ParentID: sf(CategoryID), Topic: str("Try !hello")},
-		{ID: VoiceChannelID, Type: gateway.ChannelGuildVoice, Name: "Lounge", Position: 0, Bitrate: 64000},
+		{ID: VoiceChannelID, Type: gateway.ChannelGuildVoice, Name: "Lounge", Position: 0, Bitrate: 64000, UserLimit: 10},
 	}
 	for i := range w.channels {
 		w.channels[i].PermissionOverwrites = []json.RawMessage{}
