@@ -126,7 +126,10 @@
     paintDoneMarks();
   }
 
-  function rememberPlace() {
+  // rememberPlace keeps the lesson and the section being read. A page
+  // reached through "/" is not remembered until the reader scrolls, so the
+  // continue offer survives a reader who only glanced at it.
+  function rememberPlace(arrivedFromStart) {
     if (!currentSlug) return;
     const title = $(".lesson-article h1")?.textContent.trim() || currentSlug;
     const headings = $$(".prose h2[id], .prose h3[id]");
@@ -149,19 +152,20 @@
         save();
       }, 250);
     }, { passive: true });
-    save();
+    if (!arrivedFromStart) save();
   }
 
-  // Arriving from "/" (the server adds ?from=start) offers the last lesson read.
+  // Arriving from "/" (the server adds ?from=start) offers the last lesson
+  // read. Returns whether the page was reached that way.
   function offerContinue() {
     const params = new URLSearchParams(location.search);
-    if (params.get("from") !== "start") return;
+    if (params.get("from") !== "start") return false;
     params.delete("from");
     const query = params.toString();
     history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
     const last = store.get("last", null);
     const banner = $("#continue-banner");
-    if (!banner || !last || !last.slug || (last.slug === currentSlug && !last.heading)) return;
+    if (!banner || !last || !last.slug || (last.slug === currentSlug && !last.heading)) return true;
     const link = document.createElement("a");
     link.href = "/lessons/" + encodeURIComponent(last.slug) + (last.heading ? "#" + encodeURIComponent(last.heading) : "");
     link.textContent = "Continue: " + (last.title || last.slug);
@@ -175,6 +179,7 @@
     dismiss.addEventListener("click", () => { banner.hidden = true; });
     banner.replaceChildren(text, link, dismiss);
     banner.hidden = false;
+    return true;
   }
 
   // ---- lesson decorations: heading anchors and copy buttons ----
@@ -289,8 +294,7 @@
     addHeadingAnchors();
     addCopyButtons();
     setupGlossary();
-    offerContinue();
-    rememberPlace();
+    rememberPlace(offerContinue());
     setupKeys(window.GatewayTourSearch.setup());
     // Lets styles (and the browser tests) know the page is fully wired.
     document.documentElement.classList.add("app-ready");

@@ -113,6 +113,11 @@ func TestLessonPageInBrowser(t *testing.T) {
 	if !strings.HasPrefix(link, "/lessons/"+target.Slug) || !strings.Contains(text, target.Title) {
 		t.Errorf("the banner offers %q (%q), want lesson %q", text, link, target.Slug)
 	}
+	// Glancing at the first lesson does not replace the place to continue from.
+	b.do(t, "open the start again", chromedp.Navigate(ts.URL+"/"))
+	b.waitTrue(t, "the first lesson is ready", onLesson(first.Slug))
+	b.waitTrue(t, "the same offer shows", `!document.getElementById("continue-banner").hidden && `+
+		fmt.Sprintf(`document.querySelector("#continue-banner a").getAttribute("href").startsWith(%q)`, "/lessons/"+target.Slug))
 
 	// A glossary term shows its definition on keyboard focus.
 	checkGlossaryPopover(t, b, ts.URL, course)
