@@ -162,6 +162,11 @@ func (c *conn) enqueue(frame []byte) {
 	case c.send <- frame:
 	default:
 		c.closeWith(gateway.CloseUnknownError, "send queue full: the client is not reading its frames")
+		if c.ws != nil {
+			// The write pump is most likely stuck writing to this client:
+			// cut that write short so the connection ends now, not after writeWait.
+			_ = c.ws.UnderlyingConn().SetWriteDeadline(time.Now())
+		}
 	}
 }
 

@@ -85,10 +85,6 @@ func TestEventsGatedByIntents(t *testing.T) {
 	s.mu.Unlock()
 
 	typing := everything.expectDispatch("TYPING_START")
-	type typingStart struct {
-		UserID gateway.Snowflake `json:"user_id"`
-		Member gateway.Member    `json:"member"`
-	}
 	td := decode[typingStart](t, typing.D)
 	if td.UserID != DefaultMemberID || td.Member.User == nil {
 		t.Fatalf("TYPING_START = %s", typing.D)
@@ -103,4 +99,9 @@ func TestEventsGatedByIntents(t *testing.T) {
 	}
 	everything.expectDispatch("GUILD_MEMBER_REMOVE")
 	guildsOnly.expectNothingBefore()
+}
+
+type typingStart struct {
+	UserID gateway.Snowflake `json:"user_id"`
+	Member gateway.Member    `json:"member"`
 }

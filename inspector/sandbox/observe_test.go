@@ -1,0 +1,64 @@
+package sandbox
+
+import (
+	"testing"
+
+	"github.com/gorilla/websocket"
+
+	"gatewaytour/inspector/gateway"
+)
+
+func TestObserversSeeBothDirectionsAndCloses(t *testing.T) {
+	s, ts := startSandbox(t, testConfig())
+	frames, cancel := s.Observe(256)
+	defer cancel()
+	c, _ := login(t, ts, gateway.IntentGuilds)
+	_ = c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4000, "going to resume"))
+	bad := dial(t, ts, "?v=10")
+	bad.expect(gateway.OpHello, "")
+	bad.sendRaw(`{"op":2,"d":{"token":"wrong","intents":1,"properties":{}}}`)
+	bad.expectClose(gateway.CloseAuthenticationFailed)
+
+	var sawIdentify, sawReady, sawClientClose, sawServerClose bool
+	for f := range frames {
+		switch {
+		case f.Close != nil && f.Dir == gateway.Send && f.Close.Code == 4000:
+			sawClientClose = f.Conn != ""
+		case f.Close != nil && f.Dir == gateway.Recv && f.Close.Code == gateway.CloseAuthenticationFailed:
+			sawServerClose = f.Close.Reason != ""
+		case f.Data != nil:
+			p, err := gateway.DecodePayload(f.Data)
+			if err != nil {
+				t.Fatalf("observer frame is not a payload: %q", f.Data)
+			}
+			if f.WireSize != len(f.Data) {
+				t.Errorf("uncompressed frame: wire size %d != text %d", f.WireSize, len(f.Data))
+			}
+			if p.Op == gateway.OpIdentify && f.Dir == gateway.Send {
+				sawIdentify = true
+			}
+			if p.T != nil && *p.T == "READY" && f.Dir == gateway.Recv {
+				sawReady = f.Peer == "sandbox-test"
+			}
+		}
+		if sawIdentify && sawReady && sawClientClose && sawServerClose {
+			return
+		}
+	}
+}
+
+func TestSlowObserverLosesFramesButNeverBlocks(t *testing.T) {
+	s, ts := startSandbox(t, testConfig())
+	_, cancel := s.Observe(1) // never read
+	defer cancel()
+	c, _ := login(t, ts, gateway.IntentGuilds|gateway.IntentGuildMessages|gateway.IntentMessageContent)
+	for i := 0; i < 20; i++ {
+		_, _ = s.Post(GeneralChannelID, DefaultMemberID, "hi")
+		c.expectDispatch("MESSAGE_CREATE") // the client keeps getting its frames
+	}
+	if s.Dropped() == 0 {
+		t.Fatal("a full observer lost no frames")
+	}
+	cancel()
+	cancel() // idempotent
+}
