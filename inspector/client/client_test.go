@@ -56,7 +56,9 @@ func TestFullLoginIsRecordedAndAnnotated(t *testing.T) {
 	if len(acks) < 2 || *acks[0].Heartbeat.AckRTTMS < 0 {
 		t.Fatalf("ACK records with an RTT: %d", len(acks))
 	}
-	beats := h.records(func(r inspector.Record) bool { return r.Op != nil && *r.Op == gateway.OpHeartbeat && r.Dir == gateway.Send })
+	beats := h.records(func(r inspector.Record) bool {
+		return r.Op != nil && *r.Op == gateway.OpHeartbeat && r.Dir == gateway.Send
+	})
 	if len(beats) == 0 || beats[0].Heartbeat.JitterMS == nil || *beats[0].Heartbeat.JitterMS > 300+250 {
 		t.Errorf("the first beat waits a fraction of the interval: %+v", beats[0].Heartbeat)
 	}
