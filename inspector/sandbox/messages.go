@@ -144,5 +144,9 @@ func (s *Server) Post(channelID, authorID gateway.Snowflake, content string) (ga
 func (s *Server) Messages(channelID gateway.Snowflake) []gateway.Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]gateway.Message(nil), s.world.messages[channelID]...)
+	list := s.world.messages[channelID]
+	if len(list) > maxStoredMessages {
+		list = list[len(list)-maxStoredMessages:]
+	}
+	return append([]gateway.Message(nil), list...)
 }

@@ -162,7 +162,7 @@ func (w *world) channel(id gateway.Snowflake) (gateway.Channel, bool) {
 
 func (w *world) store(m gateway.Message) {
 	list := append(w.messages[m.ChannelID], m)
-	if len(list) > maxStoredMessages {
+	if len(list) >= 2*maxStoredMessages { // trim in batches: one copy per maxStoredMessages posts
 		list = append(list[:0:0], list[len(list)-maxStoredMessages:]...)
 	}
 	w.messages[m.ChannelID] = list
