@@ -267,6 +267,11 @@
 
   // ---- keyboard: ← → lessons, / search, ? shortcuts ----
   function setupKeys(search) {
+    // A closed dialog can leave the focus on its (now hidden) text field,
+    // where every key would count as typing; give the focus back to the page.
+    $$("dialog").forEach((d) => d.addEventListener("close", () => {
+      if (d.contains(document.activeElement)) document.activeElement.blur();
+    }));
     const shortcuts = $("#shortcuts-dialog");
     $("#shortcuts-open").addEventListener("click", () => shortcuts.showModal());
     document.addEventListener("keydown", (e) => {

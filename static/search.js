@@ -186,6 +186,11 @@ window.GatewayTourSearch = (() => {
       if (e.key === "ArrowDown" || e.key === "ArrowUp") {
         e.preventDefault();
         select(selected + (e.key === "ArrowDown" ? 1 : -1));
+      } else if (e.key === "Escape") {
+        // A search field's own Esc would only clear the text; one Esc closes.
+        e.preventDefault();
+        input.blur(); // at once, so the very next key reaches the page
+        dialog.close();
       } else if (e.key === "Enter") {
         e.preventDefault();
         const link = options()[selected]?.querySelector("a");

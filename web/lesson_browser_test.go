@@ -68,6 +68,27 @@ func TestLessonPageInBrowser(t *testing.T) {
 	b.do(t, "pick the result", chromedp.KeyEvent(kb.Enter))
 	b.waitTrue(t, "the found lesson is shown", onLesson(target.Slug))
 
+	// ↓ moves the choice among several results.
+	b.do(t, "press /", keyWithoutText("/", "Slash", 191))
+	b.waitTrue(t, "the search dialog is open", `document.getElementById("search-dialog").open`)
+	b.do(t, "search a common word", chromedp.Evaluate[chromedp.Void](`document.getElementById("search-input").value = ""`),
+		chromedp.SendKeys(chromedp.CSS("#search-input"), "gateway"))
+	b.waitTrue(t, "several results", `document.querySelectorAll("#search-results .search-result").length > 1`)
+	b.do(t, "press ↓", chromedp.KeyEvent(kb.ArrowDown))
+	if got := evalIn[string](t, b, `document.querySelector("#search-results .search-result[aria-selected=true]").id`); got != "search-result-1" {
+		t.Errorf("after ↓ the chosen result is %q, want the second", got)
+	}
+	b.do(t, "close the search", chromedp.KeyEvent(kb.Escape))
+	b.waitTrue(t, "the search is closed", `!document.getElementById("search-dialog").open`)
+
+	// Every code block has a copy button and every section heading a link.
+	if !evalIn[bool](t, b, `document.querySelectorAll(".prose pre").length === document.querySelectorAll(".code-block > .copy-button").length`) {
+		t.Error("a code block has no copy button")
+	}
+	if !evalIn[bool](t, b, `[...document.querySelectorAll(".prose h2[id], .prose h3[id]")].every(h => h.querySelector(".heading-anchor")?.getAttribute("href") === "#" + h.id)`) {
+		t.Error("a heading lacks its # link")
+	}
+
 	// "?" shows the shortcuts; Esc closes them.
 	b.do(t, "press ?", chromedp.KeyEvent("?"))
 	b.waitTrue(t, "the shortcuts are open", `document.getElementById("shortcuts-dialog").open`)
