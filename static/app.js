@@ -272,6 +272,10 @@
     $$("dialog").forEach((d) => d.addEventListener("close", () => {
       if (d.contains(document.activeElement)) document.activeElement.blur();
     }));
+    $$("[data-close-dialog]").forEach((button) => button.addEventListener("click", () => {
+      button.blur();
+      button.closest("dialog")?.close();
+    }));
     const shortcuts = $("#shortcuts-dialog");
     $("#shortcuts-open").addEventListener("click", () => shortcuts.showModal());
     document.addEventListener("keydown", (e) => {

@@ -94,6 +94,10 @@ func TestLessonPageInBrowser(t *testing.T) {
 	b.waitTrue(t, "the shortcuts are open", `document.getElementById("shortcuts-dialog").open`)
 	b.do(t, "press Esc", chromedp.KeyEvent(kb.Escape))
 	b.waitTrue(t, "the shortcuts are closed", `!document.getElementById("shortcuts-dialog").open`)
+	b.do(t, "open the shortcuts with the ? button", chromedp.Click(chromedp.CSS("#shortcuts-open")))
+	b.waitTrue(t, "the shortcuts are open", `document.getElementById("shortcuts-dialog").open`)
+	b.do(t, "press Close", chromedp.Click(chromedp.CSS("#shortcuts-dialog [data-close-dialog]")))
+	b.waitTrue(t, "the shortcuts are closed", `!document.getElementById("shortcuts-dialog").open`)
 
 	// The theme toggles and is remembered across pages.
 	before := evalIn[string](t, b, "document.documentElement.dataset.theme")
