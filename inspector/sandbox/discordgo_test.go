@@ -1,10 +1,13 @@
 package sandbox
 
 import (
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -83,5 +86,61 @@ func TestDiscordgoHelloBot(t *testing.T) {
 	}
 	if want := gateway.IntentGuilds | gateway.IntentGuildMessages | gateway.IntentMessageContent; conns[0].Intents != want {
 		t.Fatalf("intents = %v, want %v", conns[0].Intents, want)
+	}
+}
+
+// TestDiscordgoFollowsTheLivingWorld lets discordgo, with every intent,
+// unmarshal the scripted activity and checks each kind of event arrived and
+// nothing failed to decode.
+func TestDiscordgoFollowsTheLivingWorld(t *testing.T) {
+	cfg := testConfig()
+	cfg.Activity, cfg.ActivityEvery = true, 30*time.Millisecond
+	s, ts := startSandbox(t, cfg)
+	pointDiscordgoAt(t, ts)
+	var logged lockedBuffer
+	savedLogger := discordgo.Logger
+	discordgo.Logger = func(level, _ int, format string, a ...any) {
+		if level <= discordgo.LogError {
+			fmt.Fprintf(&logged, format+"\n", a...)
+		}
+	}
+	defer func() { discordgo.Logger = savedLogger }()
+
+	dg, err := discordgo.New("Bot " + Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dg.LogLevel = discordgo.LogError
+	dg.Identify.Intents = discordgo.IntentsAll
+	var joins, leaves, presences, typing, messages atomic.Int64
+	dg.AddHandler(func(_ *discordgo.Session, e *discordgo.GuildMemberAdd) {
+		if e.User != nil && e.GuildID == GuildID.String() {
+			joins.Add(1)
+		}
+	})
+	dg.AddHandler(func(_ *discordgo.Session, e *discordgo.GuildMemberRemove) { leaves.Add(1) })
+	dg.AddHandler(func(_ *discordgo.Session, e *discordgo.PresenceUpdate) {
+		if e.User != nil && e.User.ID != "" {
+			presences.Add(1)
+		}
+	})
+	dg.AddHandler(func(_ *discordgo.Session, e *discordgo.TypingStart) { typing.Add(1) })
+	dg.AddHandler(func(_ *discordgo.Session, e *discordgo.MessageCreate) {
+		if !e.Timestamp.IsZero() {
+			messages.Add(1)
+		}
+	})
+	if err := dg.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer dg.Close()
+	waitFor(t, "every kind of scripted event", func() bool {
+		return joins.Load() > 0 && leaves.Load() > 0 && presences.Load() > 0 && typing.Load() > 0 && messages.Load() > 0
+	})
+	if logged.String() != "" {
+		t.Fatalf("discordgo logged errors:\n%s", logged.String())
+	}
+	if len(s.Connections()) != 1 {
+		t.Fatalf("discordgo disconnected: %+v", s.Connections())
 	}
 }

@@ -34,36 +34,8 @@ func TestDiscordPyHelloBot(t *testing.T) {
 	frames, cancel := s.Observe(4096)
 	defer cancel()
 
-	ctx, stop := context.WithTimeout(context.Background(), 60*time.Second)
-	defer stop()
-	cmd := exec.CommandContext(ctx, "/usr/bin/python3", "testdata/hello_bot.py", ts.URL, Token)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr lockedBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	}()
-	ready := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "READY") {
-				ready <- sc.Text()
-			}
-		}
-		close(ready)
-	}()
-	line, ok := <-ready
-	if !ok {
-		t.Fatalf("the bot exited before READY; stderr:\n%s", stderr.String())
-	}
+	bot := startPyBot(t, ts.URL)
+	line := bot.waitLine(t, "READY")
 	if want := "READY " + BotID.String() + " 1"; line != want {
 		t.Fatalf("bot printed %q, want %q", line, want)
 	}
@@ -80,9 +52,7 @@ func TestDiscordPyHelloBot(t *testing.T) {
 		return false
 	})
 
-	if strings.Contains(stderr.String(), "Traceback") {
-		t.Fatalf("discord.py raised while handling the sandbox's payloads:\n%s", stderr.String())
-	}
+	bot.checkNoTraceback(t)
 	conns := s.Connections()
 	if len(conns) != 1 || conns[0].Peer != "discord.py" || !conns[0].Zlib {
 		t.Fatalf("connections = %+v, want one discord.py peer on zlib-stream", conns)
@@ -100,6 +70,81 @@ func TestDiscordPyHelloBot(t *testing.T) {
 	}
 	if !sawBeatBeforeIdentify {
 		t.Error("no heartbeat from discord.py before Identify was observed")
+	}
+}
+
+// pyBot is testdata/hello_bot.py running under discord.py.
+type pyBot struct {
+	lines  chan string
+	stderr *lockedBuffer
+}
+
+func startPyBot(t *testing.T, baseURL string, args ...string) *pyBot {
+	t.Helper()
+	ctx, stop := context.WithTimeout(context.Background(), 90*time.Second)
+	cmd := exec.CommandContext(ctx, "/usr/bin/python3", append([]string{"testdata/hello_bot.py", baseURL, Token}, args...)...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bot := &pyBot{lines: make(chan string, 1024), stderr: &lockedBuffer{}}
+	cmd.Stderr = bot.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		stop()
+	})
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			select {
+			case bot.lines <- sc.Text():
+			default: // the test stopped listening
+			}
+		}
+		close(bot.lines)
+	}()
+	return bot
+}
+
+// waitLine returns the first printed line starting with prefix.
+func (b *pyBot) waitLine(t *testing.T, prefix string) string {
+	t.Helper()
+	for line := range b.lines {
+		if strings.HasPrefix(line, prefix) {
+			return line
+		}
+	}
+	t.Fatalf("the bot exited before printing %s; stderr:\n%s", prefix, b.stderr.String())
+	return ""
+}
+
+func (b *pyBot) checkNoTraceback(t *testing.T) {
+	t.Helper()
+	if strings.Contains(b.stderr.String(), "Traceback") {
+		t.Fatalf("discord.py raised while handling the sandbox's payloads:\n%s", b.stderr.String())
+	}
+}
+
+// TestDiscordPyFollowsTheLivingWorld lets discord.py, with every intent,
+// parse the scripted activity (typing, presences, joins, leaves, messages)
+// and checks it understood the joins and raised nothing.
+func TestDiscordPyFollowsTheLivingWorld(t *testing.T) {
+	needDiscordPy(t)
+	cfg := testConfig()
+	cfg.Activity, cfg.ActivityEvery = true, 40*time.Millisecond
+	s, ts := startSandbox(t, cfg)
+	bot := startPyBot(t, ts.URL, "all")
+	bot.waitLine(t, "READY")
+	bot.waitLine(t, "JOIN")
+	bot.waitLine(t, "LEAVE")
+	waitFor(t, "more scripted activity", func() bool { return s.activityEvents.Load() >= 40 })
+	bot.checkNoTraceback(t)
+	if len(s.Connections()) != 1 {
+		t.Fatalf("discord.py disconnected: %+v\n%s", s.Connections(), bot.stderr.String())
 	}
 }
 
