@@ -34,11 +34,12 @@ func (l *limiter) take() (ok bool, wait time.Duration) {
 	rate := float64(sendBudget) / sendWindow.Seconds()
 	l.tokens = min(sendBudget, l.tokens+now.Sub(l.last).Seconds()*rate)
 	l.last = now
-	if l.tokens >= 1 {
-		l.tokens--
+	const epsilon = 1e-9 // refills add up in floating point
+	if l.tokens >= 1-epsilon {
+		l.tokens = max(l.tokens-1, 0)
 		return true, 0
 	}
-	return false, time.Duration((1 - l.tokens) / rate * float64(time.Second))
+	return false, max(time.Duration((1-l.tokens)/rate*float64(time.Second)), time.Millisecond)
 }
 
 func (l *limiter) wait(ctx context.Context) error {
