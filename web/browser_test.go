@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -159,6 +160,17 @@ func (b *browserSession) waitTrue(t *testing.T, what, expression string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("waiting until %s (%s): gave up; last error: %v", what, expression, lastErr)
+}
+
+// prefersColorScheme makes the page see the system preference "light" or
+// "dark", as a reader's operating system setting would.
+func prefersColorScheme(scheme string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+		})
+		return err
+	})
 }
 
 // keyWithoutText presses and releases a key without the separate "char"

@@ -39,6 +39,15 @@ func TestLessonPageInBrowser(t *testing.T) {
 		return fmt.Sprintf(`document.body.dataset.lesson === %q && document.documentElement.classList.contains("app-ready")`, slug)
 	}
 
+	// Until the reader picks a theme, the page follows the system's.
+	b.do(t, "prefer dark", prefersColorScheme("dark"), chromedp.Navigate(ts.URL+"/lessons/"+first.Slug))
+	b.waitTrue(t, "the page is ready", onLesson(first.Slug))
+	if got := evalIn[string](t, b, "document.documentElement.dataset.theme"); got != "dark" {
+		t.Errorf("with a dark system preference data-theme = %q", got)
+	}
+	b.do(t, "prefer light", prefersColorScheme("light"))
+	b.waitTrue(t, "the page follows the system to light", `document.documentElement.dataset.theme === "light"`)
+
 	// "/" lands on the first lesson, and the script tidies the address.
 	b.do(t, "open the course", chromedp.Navigate(ts.URL+"/"))
 	b.waitTrue(t, "the first lesson is ready", onLesson(first.Slug))
