@@ -80,6 +80,7 @@ func TestDiscordgoHelloBot(t *testing.T) {
 		}
 		return false
 	})
+	reconnectAndWaitForResume(t, s) // op 7: discordgo closes with 1012 and resumes
 	conns := s.Connections()
 	if len(conns) != 1 || !strings.HasPrefix(conns[0].Peer, "DiscordGo") {
 		t.Fatalf("connections = %+v, want one DiscordGo peer", conns)

@@ -57,6 +57,9 @@ func TestDiscordPyHelloBot(t *testing.T) {
 	if len(conns) != 1 || conns[0].Peer != "discord.py" || !conns[0].Zlib {
 		t.Fatalf("connections = %+v, want one discord.py peer on zlib-stream", conns)
 	}
+	reconnectAndWaitForResume(t, s) // op 7: discord.py closes with 4000 and resumes
+	bot.checkNoTraceback(t)
+
 	// discord.py beats before it identifies; the sandbox must have ACKed it.
 	var sawBeatBeforeIdentify bool
 	for f := range drain(frames) {

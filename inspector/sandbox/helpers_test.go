@@ -189,3 +189,33 @@ func decode[T any](t testing.TB, raw json.RawMessage) T {
 	}
 	return v
 }
+
+// reconnectAndWaitForResume sends op 7 to the only connection and waits
+// until the client is back on a new connection with the same session.
+func reconnectAndWaitForResume(t *testing.T, s *Server) {
+	t.Helper()
+	before := s.Connections()
+	if len(before) != 1 {
+		t.Fatalf("want one connection, have %+v", before)
+	}
+	frames, cancel := s.Observe(1024)
+	defer cancel()
+	if err := s.Reconnect(before[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the client to resume on a new connection", func() bool {
+		now := s.Connections()
+		return len(now) == 1 && now[0].ID != before[0].ID && now[0].SessionID == before[0].SessionID
+	})
+	deadline := time.After(15 * time.Second)
+	for {
+		select {
+		case f := <-frames:
+			if p, err := gateway.DecodePayload(f.Data); err == nil && p.T != nil && *p.T == "RESUMED" {
+				return
+			}
+		case <-deadline:
+			t.Fatal("no RESUMED was sent")
+		}
+	}
+}

@@ -108,3 +108,4 @@ func TestClientThatDoesNotReadIsDroppedWithoutStallingOthers(t *testing.T) {
 		t.Fatal("the dropped client's session was not kept for resume")
 	}
 }
+
