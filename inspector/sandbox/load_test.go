@@ -108,4 +108,3 @@ func TestClientThatDoesNotReadIsDroppedWithoutStallingOthers(t *testing.T) {
 		t.Fatal("the dropped client's session was not kept for resume")
 	}
 }
-
