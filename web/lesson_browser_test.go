@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -199,6 +200,15 @@ func checkGlossaryPopover(t *testing.T, b *browserSession, base string, course *
 	if !evalIn[bool](t, b, `document.querySelector(".prose .term[data-term]").getAttribute("title") === `+strconv.Quote(definition)) {
 		t.Error("the native tooltip did not come back after the popover")
 	}
+
+	// The mouse shows it too.
+	b.do(t, "bring the term into view", chromedp.ScrollIntoView(chromedp.CSS(".prose .term[data-term]")))
+	box := evalIn[[]float64](t, b, `(() => { const r = document.querySelector(".prose .term[data-term]").getBoundingClientRect();
+		return [r.left + r.width / 2, r.top + r.height / 2]; })()`)
+	b.do(t, "hover the term", chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, box[0], box[1]))
+	b.waitTrue(t, "the popover shows on hover", `!document.getElementById("term-popover").hidden`)
+	b.do(t, "move away", chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, 2, 2))
+	b.waitTrue(t, "the popover hides", `document.getElementById("term-popover").hidden`)
 }
 
 func checkPhoneLayout(t *testing.T, b *browserSession) {
