@@ -67,7 +67,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !isLoopback(*addr) {
 		fmt.Fprintf(stderr, "WARNING: listening on %s, which is not a loopback address.\n"+
 			"The page will hold a bot token, and anyone who can reach this address can use it.\n"+
-			"Use -addr 127.0.0.1:PORT unless you really mean to share it.\n", listener.Addr())
+			"Use -addr 127.0.0.1:PORT unless you really mean to share it.\n", *addr)
 	}
 	url := browserURL(listener.Addr())
 	fmt.Fprintf(stdout, "gatewaytour is serving the course at %s\n", url)
