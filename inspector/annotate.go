@@ -82,9 +82,21 @@ func (a *Annotator) Annotate(f gateway.WireFrame) Record {
 	return r
 }
 
+// maxConns bounds the per-connection state kept for connections that
+// dropped without a close frame; past it, the state of an arbitrary old
+// connection is forgotten (its later frames are still annotated, only
+// without heartbeat history).
+const maxConns = 4096
+
 func (a *Annotator) conn(id string) *connState {
 	cs := a.conns[id]
 	if cs == nil {
+		if len(a.conns) >= maxConns {
+			for k := range a.conns {
+				delete(a.conns, k)
+				break
+			}
+		}
 		cs = &connState{}
 		a.conns[id] = cs
 	}

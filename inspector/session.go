@@ -47,6 +47,12 @@ func (s *Session) Add(r Record) Record {
 // store puts r in its slot; callers hold mu.
 func (s *Session) store(r Record) {
 	if len(s.ring) < s.cap {
+		if len(s.ring) == cap(s.ring) {
+			// Grow as append would, but never past the capacity.
+			grown := make([]Record, len(s.ring), min(max(2*len(s.ring), 64), s.cap))
+			copy(grown, s.ring)
+			s.ring = grown
+		}
 		s.ring = append(s.ring, r)
 		return
 	}
