@@ -76,6 +76,8 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered
 	}
 	q := r.URL.Query()
+	// Only zlib-stream is compressed. zstd-stream gets plain text frames,
+	// which every library accepts whatever it asked for.
 	c := s.newConn(ws, q.Get("compress") == "zlib-stream")
 	if c != nil {
 		c.gatewayURL = gatewayURL(r)
@@ -86,7 +88,6 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		_ = ws.Close()
 		return
 	}
-	s.pumps.Add(2)
 	go c.writePump()
 	go c.readPump()
 	if code, reason := checkQuery(q.Get("v"), q.Get("encoding")); code != 0 {
@@ -149,6 +150,9 @@ func (s *Server) newConn(ws *websocket.Conn, zlibStream bool) *conn {
 	empty := ""
 	c.peer.Store(&empty)
 	s.conns[c.id] = c
+	if ws != nil {
+		s.pumps.Add(2) // under the lock, so Close cannot be waiting already
+	}
 	return c
 }
 
