@@ -58,7 +58,9 @@ func (s *Server) identify(c *conn, d json.RawMessage) (gateway.CloseCode, string
 		ready.Guilds = append(ready.Guilds, gateway.UnavailableGuild{ID: GuildID, Unavailable: true})
 	}
 	s.pushLocked(sess, "READY", mustJSON(ready))
-	if ownsGuild(id.Shard, GuildID) {
+	// GUILD_CREATE is gated like any event: a bot without GUILDS hears of its
+	// guild only through READY's unavailable list.
+	if info, _ := gateway.LookupEvent("GUILD_CREATE"); ownsGuild(id.Shard, GuildID) && info.Allowed(sess.intents, true) {
 		s.pushLocked(sess, "GUILD_CREATE", mustJSON(s.world.guildCreate(sess.intents)))
 	}
 	return 0, ""

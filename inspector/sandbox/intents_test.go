@@ -105,3 +105,15 @@ type typingStart struct {
 	UserID gateway.Snowflake `json:"user_id"`
 	Member gateway.Member    `json:"member"`
 }
+
+func TestNoGuildCreateWithoutGuildsIntent(t *testing.T) {
+	_, ts := startSandbox(t, testConfig())
+	c := dial(t, ts, "?v=10")
+	c.expect(gateway.OpHello, "")
+	c.send(gateway.OpIdentify, identifyWith(gateway.IntentGuildMessages))
+	ready := decode[gateway.Ready](t, c.expect(gateway.OpDispatch, "READY").D)
+	if len(ready.Guilds) != 1 {
+		t.Fatalf("READY guilds = %+v", ready.Guilds)
+	}
+	c.expectNothingBefore()
+}
