@@ -258,6 +258,9 @@ func (a *Annotator) annotateClose(r *Record, c *gateway.CloseFrame) {
 		who = "client"
 	}
 	r.Summary = fmt.Sprintf("%d %s", c.Code, info.Name)
+	if c.Reason != "" {
+		r.Summary += ": " + c.Reason
+	}
 	after := "Do not reconnect until the cause is fixed."
 	switch {
 	case info.CanResume:
@@ -266,6 +269,9 @@ func (a *Annotator) annotateClose(r *Record, c *gateway.CloseFrame) {
 		after = "The session is over: reconnect and Identify again."
 	}
 	r.Notes = []string{fmt.Sprintf("The %s closed the connection with %d (%s).", who, c.Code, info.Name), info.Meaning, after}
+	if r.Dir == gateway.Send && c.Code != gateway.CloseNormal && c.Code != gateway.CloseGoingAway {
+		r.Notes[1] = "A client closes with a code other than 1000 or 1001 when it means to resume: the session outlives the connection."
+	}
 	if info.Fix != "" {
 		r.Notes = append(r.Notes, "Fix: "+info.Fix)
 	}

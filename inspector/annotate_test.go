@@ -261,3 +261,15 @@ func TestWhitespaceIsCompactedSoExportsReadBack(t *testing.T) {
 		t.Errorf("decoded size %d", r.DecodedSize)
 	}
 }
+
+func TestTermsComeInDocumentOrder(t *testing.T) {
+	r := NewAnnotator().Annotate(gateway.WireFrame{Conn: "c", Dir: gateway.Recv, Time: t0, Data: guildCreate(2, 2)})
+	var paths []string
+	for _, term := range r.Terms {
+		paths = append(paths, term.Path)
+	}
+	want := "d d.members[0] d.members[0].user d.members[1] d.members[1].user d.presences[0].user d.presences[1].user"
+	if got := strings.Join(paths, " "); got != want {
+		t.Errorf("order:\n got %s\nwant %s", got, want)
+	}
+}

@@ -249,9 +249,10 @@ func (sc *scanner) object(i, depth int) (int, error) {
 	isEnvelope := depth == 0
 	isD := len(sc.path) == 1 && !sc.path[0].isIdx && string(sc.path[0].key) == "d"
 	var flags keyFlags
+	firstTerm := len(sc.terms) // terms inside this object come after it
 	i = skipWS(d, i+1)
 	if i < len(d) && d[i] == '}' {
-		sc.leaveObject(flags)
+		sc.leaveObject(flags, firstTerm)
 		return i + 1, nil
 	}
 	for {
@@ -307,7 +308,7 @@ func (sc *scanner) object(i, depth int) (int, error) {
 			return 0, sc.errAt(i, "unterminated object")
 		}
 		if d[i] == '}' {
-			sc.leaveObject(flags)
+			sc.leaveObject(flags, firstTerm)
 			return i + 1, nil
 		}
 		if d[i] != ',' {

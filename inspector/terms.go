@@ -109,18 +109,27 @@ const (
 
 // leaveObject runs when the scanner closes an object: the catalog's paths
 // for this event win; anything else is judged by where it sits and its keys.
-func (sc *scanner) leaveObject(flags keyFlags) {
+// Objects close after the objects inside them, so the term is moved in
+// front of its children's (from firstTerm on) to keep document order.
+func (sc *scanner) leaveObject(flags keyFlags, firstTerm int) {
 	if len(sc.path) == 0 {
 		return
 	}
+	kind, note := structuralKind(sc.path, flags)
 	for _, s := range sc.specs {
 		if pathMatches(sc.path, s.segs) {
-			sc.addTerm(s.kind, s.note)
-			return
+			kind, note = s.kind, s.note
+			break
 		}
 	}
-	if kind, note := structuralKind(sc.path, flags); kind != "" {
-		sc.addTerm(kind, note)
+	if kind == "" {
+		return
+	}
+	sc.addTerm(kind, note)
+	if last := len(sc.terms) - 1; firstTerm < last {
+		t := sc.terms[last]
+		copy(sc.terms[firstTerm+1:], sc.terms[firstTerm:last])
+		sc.terms[firstTerm] = t
 	}
 }
 

@@ -62,7 +62,7 @@ func Line(r inspector.Record, color bool) string {
 	if r.Heartbeat != nil && r.Heartbeat.MissedAcks > 0 {
 		b.WriteString(" " + paint(color, red, fmt.Sprintf("(%d beat(s) unacknowledged)", r.Heartbeat.MissedAcks)))
 	}
-	if r.Close != nil {
+	if r.Close != nil && (r.Dir == gateway.Recv || r.Close.Reason == "") {
 		b.WriteString(" — " + r.Close.Meaning)
 	}
 	if r.Error != "" {
