@@ -2,6 +2,8 @@
 // live panel of gateway frames, on 127.0.0.1.
 //
 //	gatewaytour [serve] [-addr 127.0.0.1:8080] [-open]
+//	gatewaytour sandbox [-addr 127.0.0.1:8080]
+//	gatewaytour watch [--json] [-v] [--sandbox] [--intents LIST]
 //
 // main only parses flags and wires packages together; the behaviour lives in
 // the packages (web, lessons, inspector).
@@ -18,9 +20,11 @@ const usage = `gatewaytour: learn how Discord bots talk to Discord.
 
 Usage:
   gatewaytour [serve] [flags]   serve the course in the browser (default)
+  gatewaytour sandbox [flags]   serve only the sandbox, a local Discord your own bot can log in to
+  gatewaytour watch [flags]     annotated gateway frames in the terminal
   gatewaytour help              show this text
 
-Run "gatewaytour serve -h" for the flags.
+Run "gatewaytour <command> -h" for the flags.
 `
 
 func main() {
@@ -37,6 +41,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch command {
 	case "serve":
 		return runServe(args, stdout, stderr)
+	case "sandbox":
+		return runSandbox(args, stdout, stderr)
+	case "watch":
+		return runWatch(args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0

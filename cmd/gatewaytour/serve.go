@@ -8,12 +8,12 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
+	"gatewaytour/inspector/sandbox"
 	"gatewaytour/lessons"
 	"gatewaytour/web"
 )
@@ -36,6 +36,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	flags.SetOutput(stderr)
 	addr := flags.String("addr", "127.0.0.1:8080", "address to listen on; keep it on loopback: the page may hold a bot token")
 	open := flags.Bool("open", false, "open the course in the default browser")
+	var sf sandboxFlags
+	sf.register(flags)
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -59,47 +61,37 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 
+	sb := sandbox.New(sf.config())
+	defer sb.Close()
+	mountSandbox(site.Mount, sb)
+
 	listener, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Error("cannot listen", "addr", *addr, "err", err)
 		return 1
 	}
-	if !isLoopback(*addr) {
-		fmt.Fprintf(stderr, "WARNING: listening on %s, which is not a loopback address.\n"+
-			"The page will hold a bot token, and anyone who can reach this address can use it.\n"+
-			"Use -addr 127.0.0.1:PORT unless you really mean to share it.\n", *addr)
-	}
+	warnIfExposed(stderr, *addr)
 	url := browserURL(listener.Addr())
 	fmt.Fprintf(stdout, "gatewaytour is serving the course at %s\n", url)
-
-	server := &http.Server{
-		Handler:           site,
-		ReadHeaderTimeout: 10 * time.Second,
-		// No write timeout: the live panel and the sandbox hold websockets open.
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	served := make(chan error, 1)
-	go func() { served <- server.Serve(listener) }()
+	fmt.Fprintf(stdout, "The sandbox (a local Discord) is at %sapi/v10 — run \"gatewaytour sandbox -h\" for its flags.\n", url)
 
 	if *open {
 		if err := openBrowser(url); err != nil {
 			log.Warn("could not open the browser; open the address yourself", "url", url, "err", err)
 		}
 	}
+	return serveUntilDone(ctx, listener, site, log, stderr)
+}
 
-	select {
-	case err := <-served:
-		log.Error("the server stopped", "err", err)
-		return 1
-	case <-ctx.Done():
+// warnIfExposed says loudly when the server can be reached from other
+// machines: the page may hold a bot token.
+func warnIfExposed(stderr io.Writer, addr string) {
+	if isLoopback(addr) {
+		return
 	}
-	fmt.Fprintln(stderr, "shutting down…")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := server.Shutdown(shutdownCtx); err != nil {
-		log.Warn("connections were still open at shutdown", "err", err)
-	}
-	return 0
+	fmt.Fprintf(stderr, "WARNING: listening on %s, which is not a loopback address.\n"+
+		"The page will hold a bot token, and anyone who can reach this address can use it.\n"+
+		"Use -addr 127.0.0.1:PORT unless you really mean to share it.\n", addr)
 }
 
 // isLoopback reports whether a listen address only accepts connections from
