@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -281,10 +283,29 @@ func (c *conn) readPump() {
 		if c.closing.Load() {
 			continue // after the sandbox's close, only the client's close matters
 		}
+		c.notePeer(frame)
 		c.srv.publish(c, gateway.Send, frame, len(frame), nil)
 		if code, reason := c.handleFrame(frame); code != 0 {
 			c.closeWith(code, reason)
 		}
+	}
+}
+
+// notePeer names the client from an Identify's properties.browser before
+// the frame is published, so observers see who sent the Identify itself.
+func (c *conn) notePeer(frame []byte) {
+	if *c.peer.Load() != "" || !bytes.Contains(frame, []byte("properties")) {
+		return
+	}
+	var probe struct {
+		Op gateway.Opcode `json:"op"`
+		D  struct {
+			Properties gateway.IdentifyProperties `json:"properties"`
+		} `json:"d"`
+	}
+	if json.Unmarshal(frame, &probe) == nil && probe.Op == gateway.OpIdentify && probe.D.Properties.Browser != "" {
+		peer := probe.D.Properties.Browser
+		c.peer.Store(&peer)
 	}
 }
 

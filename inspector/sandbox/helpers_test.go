@@ -207,15 +207,25 @@ func reconnectAndWaitForResume(t *testing.T, s *Server) {
 		now := s.Connections()
 		return len(now) == 1 && now[0].ID != before[0].ID && now[0].SessionID == before[0].SessionID
 	})
-	deadline := time.After(15 * time.Second)
 	for {
-		select {
-		case f := <-frames:
-			if p, err := gateway.DecodePayload(f.Data); err == nil && p.T != nil && *p.T == "RESUMED" {
-				return
-			}
-		case <-deadline:
-			t.Fatal("no RESUMED was sent")
+		f := nextFrame(t, frames)
+		if p, err := gateway.DecodePayload(f.Data); err == nil && p.T != nil && *p.T == "RESUMED" {
+			return
 		}
+	}
+}
+
+// nextFrame reads one observed frame, failing the test if none comes.
+func nextFrame(t testing.TB, frames <-chan gateway.WireFrame) gateway.WireFrame {
+	t.Helper()
+	select {
+	case f, ok := <-frames:
+		if !ok {
+			t.Fatal("the observer channel closed")
+		}
+		return f
+	case <-time.After(15 * time.Second):
+		t.Fatal("no observed frame within 15 s")
+		return gateway.WireFrame{}
 	}
 }
