@@ -197,7 +197,7 @@ func TestServerRequestsHeartbeats(t *testing.T) {
 
 func TestSilentClientClosedWith4009AndSessionKept(t *testing.T) {
 	cfg := testConfig()
-	cfg.HeartbeatInterval, cfg.HeartbeatGrace = 150*time.Millisecond, 150*time.Millisecond
+	cfg.HeartbeatInterval, cfg.HeartbeatGrace = 300*time.Millisecond, 300*time.Millisecond
 	s, ts := startSandbox(t, cfg)
 	c, ready := login(t, ts, gateway.IntentGuilds)
 	c.expectClose(gateway.CloseSessionTimedOut)
@@ -211,12 +211,12 @@ func TestSilentClientClosedWith4009AndSessionKept(t *testing.T) {
 
 func TestHeartbeatsKeepTheConnection(t *testing.T) {
 	cfg := testConfig()
-	cfg.HeartbeatInterval, cfg.HeartbeatGrace = 200*time.Millisecond, 200*time.Millisecond
+	cfg.HeartbeatInterval, cfg.HeartbeatGrace = 500*time.Millisecond, 500*time.Millisecond
 	s, ts := startSandbox(t, cfg)
 	c, _ := login(t, ts, gateway.IntentGuilds)
-	// Beat for several timeout periods; every beat must be ACKed and the
-	// connection must stay.
-	for i := 0; i < 8; i++ {
+	// Beat for longer than one timeout period; every beat must be ACKed and
+	// the connection must stay.
+	for i := 0; i < 12; i++ {
 		c.sendRaw(`{"op":1,"d":2}`)
 		c.expect(gateway.OpHeartbeatACK, "")
 		time.Sleep(100 * time.Millisecond) // pacing the client, not synchronisation

@@ -13,9 +13,11 @@ import (
 	"gatewaytour/inspector/gateway"
 )
 
-// testConfig is fast enough for tests and quiet: no scripted activity.
+// testConfig is quiet (no scripted activity, no server heartbeat requests)
+// and patient: raw test clients do not heartbeat, and a loaded machine must
+// not turn that into a 4009.
 func testConfig() Config {
-	return Config{HeartbeatInterval: 2 * time.Second, HeartbeatGrace: 2 * time.Second, ServerHeartbeatEvery: -1}
+	return Config{HeartbeatInterval: 10 * time.Second, HeartbeatGrace: 10 * time.Second, ServerHeartbeatEvery: -1}
 }
 
 // startSandbox serves a sandbox on 127.0.0.1 and tears it down with the test.
