@@ -107,9 +107,7 @@ func runSandbox(args []string, stdout, stderr io.Writer) int {
 	}
 	warnIfExposed(stderr, *addr)
 	base := strings.TrimSuffix(browserURL(listener.Addr()), "/")
-	fmt.Fprintf(stdout, "The sandbox is a local Discord at %s\n"+
-		"  REST:    %s/api/v10\n  Gateway: ws%s/gateway\n  Token:   %s  (the sandbox bot's; not a secret)\n\n%s\n",
-		base, base, strings.TrimPrefix(base, "http"), sandbox.Token, sandbox.Recipe(base))
+	fmt.Fprintf(stdout, "The sandbox, a local Discord, is serving at %s\n\n%s\n", base, sandbox.Recipe(base))
 	return serveUntilDone(ctx, listener, sb.Handler(), log, stderr)
 }
 
