@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"gatewaytour/inspector/gateway"
 )
@@ -62,6 +63,8 @@ func TestCloseCodes(t *testing.T) {
 		}, gateway.CloseRateLimited},
 		{"version 8", "?v=8&encoding=json", func(c *client) {}, gateway.CloseInvalidAPIVersion},
 		{"ETF encoding", "?v=10&encoding=etf", func(c *client) {}, gateway.CloseInvalidAPIVersion},
+		{"long bogus version", "?v=" + strings.Repeat("9", 300), func(c *client) {}, gateway.CloseInvalidAPIVersion},
+		{"many unknown intent bits", "?v=10", func(c *client) { identify(c, identifyWith(^gateway.AllIntents)) }, gateway.CloseInvalidIntents},
 		{"invalid shard", "?v=10", func(c *client) {
 			id := identifyWith(gateway.IntentGuilds)
 			id.Shard = &[2]int{2, 2}
@@ -127,5 +130,16 @@ func TestDiscordgoStyleIdentifyProperties(t *testing.T) {
 	c.expect(gateway.OpDispatch, "READY")
 	if conns := s.Connections(); len(conns) != 1 || conns[0].Peer != "DiscordGo v0.29.0" {
 		t.Fatalf("peer = %+v", conns)
+	}
+}
+
+func TestFitCloseReason(t *testing.T) {
+	long := strings.Repeat("é", 100) // 200 bytes of two-byte runes
+	got := fitCloseReason(long)
+	if len(got) > maxCloseReason || !utf8.ValidString(got) || !strings.HasSuffix(got, "…") {
+		t.Fatalf("fitted reason: %d bytes, valid %v: %q", len(got), utf8.ValidString(got), got)
+	}
+	if fitCloseReason("short") != "short" {
+		t.Fatal("a short reason was changed")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 
@@ -179,10 +180,27 @@ func (c *conn) enqueue(frame []byte) {
 // closeWith asks the write pump to send a close frame and hang up. Only the
 // first call counts.
 func (c *conn) closeWith(code gateway.CloseCode, reason string) {
+	reason = fitCloseReason(reason)
 	c.closeOnce.Do(func() {
 		c.closing.Store(true)
 		c.closeReq <- gateway.CloseFrame{Code: code, Reason: reason}
 	})
+}
+
+// maxCloseReason is what fits in a close frame: a control frame carries at
+// most 125 bytes, two of which are the code. A longer reason would make the
+// close itself fail, and the client would never learn the code.
+const maxCloseReason = 123
+
+func fitCloseReason(reason string) string {
+	if len(reason) <= maxCloseReason {
+		return reason
+	}
+	cut := maxCloseReason - len("…")
+	for cut > 0 && !utf8.RuneStart(reason[cut]) {
+		cut--
+	}
+	return reason[:cut] + "…"
 }
 
 func (c *conn) writePump() {
@@ -207,6 +225,11 @@ func (c *conn) writePump() {
 			return
 		case frame := <-c.send:
 			if err := c.write(frame); err != nil {
+				select { // a close may be why the write was cut short; try to send it
+				case cf := <-c.closeReq:
+					c.writeClose(cf)
+				default:
+				}
 				return
 			}
 		case <-tick:
