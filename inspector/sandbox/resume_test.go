@@ -191,3 +191,20 @@ func TestZlibStream(t *testing.T) {
 		}
 	}
 }
+
+func TestResumeTooFarBehindMustIdentifyAgain(t *testing.T) {
+	cfg := testConfig()
+	s, ts := startSandbox(t, cfg)
+	c, ready := login(t, ts, gateway.IntentGuilds|gateway.IntentGuildMessages)
+	c.drop()
+	waitFor(t, "the drop", func() bool { return len(s.Connections()) == 0 })
+	for range 2 * maxReplay {
+		_, _ = s.Post(GeneralChannelID, DefaultMemberID, "while you were away")
+	}
+	r := dial(t, ts, "?v=10")
+	r.expect(gateway.OpHello, "")
+	r.send(gateway.OpResume, gateway.Resume{Token: Token, SessionID: ready.SessionID, Seq: 2})
+	if p := r.expect(gateway.OpInvalidSession, ""); string(p.D) != "false" {
+		t.Fatalf("op 9 d = %s", p.D)
+	}
+}

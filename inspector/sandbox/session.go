@@ -9,8 +9,8 @@ import (
 	"gatewaytour/inspector/gateway"
 )
 
-// maxReplay is how many dispatches a session keeps for Resume. A client that
-// fell further behind than this gets op 9 false and identifies again.
+// maxReplay is how many dispatches a session keeps, at least, for Resume. A
+// client that fell further behind gets op 9 false and identifies again.
 const maxReplay = 512
 
 // session is what Identify creates and Resume picks up again: the intents,
@@ -22,7 +22,7 @@ type session struct {
 	shard      *[2]int
 	peer       string
 	seq        int64
-	replay     []sentDispatch // the last maxReplay dispatches, oldest first
+	replay     []sentDispatch // at least the last maxReplay dispatches, oldest first
 	conn       *conn          // nil while disconnected
 	detachedAt time.Time
 }
@@ -57,11 +57,10 @@ func dispatchFrame(t string, seq int64, d []byte) []byte {
 func (s *Server) pushLocked(sess *session, t string, d []byte) {
 	sess.seq++
 	frame := dispatchFrame(t, sess.seq, d)
-	if len(sess.replay) == maxReplay {
-		copy(sess.replay, sess.replay[1:])
-		sess.replay = sess.replay[:maxReplay-1]
-	}
 	sess.replay = append(sess.replay, sentDispatch{sess.seq, frame})
+	if len(sess.replay) >= 2*maxReplay { // trim in batches: one copy per maxReplay dispatches
+		sess.replay = append(sess.replay[:0:0], sess.replay[len(sess.replay)-maxReplay:]...)
+	}
 	if sess.conn != nil {
 		sess.conn.enqueue(frame)
 	}
