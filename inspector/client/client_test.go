@@ -74,7 +74,7 @@ func hasTerm(r inspector.Record, path string, kind gateway.TermKind) bool {
 }
 
 func TestPlainTextWhenCompressionIsOff(t *testing.T) {
-	h := start(t, quickSandbox(), client.Config{Compress: client.CompressNone}, nil)
+	h := start(t, quickSandbox(), client.Config{Compress: client.CompressNone, Intents: gateway.IntentGuilds}, nil)
 	h.waitState(client.StateReady)
 	f := h.waitFrame("GUILD_CREATE", isDispatch("GUILD_CREATE"))
 	if f.WireSize != len(f.Data) || h.sb.Connections()[0].Zlib {

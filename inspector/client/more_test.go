@@ -28,7 +28,7 @@ func TestServerHeartbeatRequestIsAnsweredAtOnce(t *testing.T) {
 }
 
 func TestMessagePastTheInflateCapIsReportedAndTheStreamGoesOn(t *testing.T) {
-	h := start(t, quickSandbox(), client.Config{MaxInflated: 2048}, nil)
+	h := start(t, quickSandbox(), client.Config{MaxInflated: 2048, Intents: gateway.IntentGuilds}, nil)
 	bad := h.waitFrame("undecodable frame", func(f gateway.WireFrame) bool { return f.Error != "" })
 	if !strings.Contains(bad.Error, "exceeds the limit") || bad.WireSize == 0 {
 		t.Errorf("frame %+v", bad)
