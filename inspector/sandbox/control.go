@@ -99,6 +99,7 @@ func (s *Server) PauseACKs(connID string, paused bool) {
 //
 //	POST /sandbox/messages {"channel_id","author_id"?,"content"}
 //	GET  /sandbox/connections
+//	GET  /sandbox/recipe  (the Recipe text for this server's URL)
 //	POST /sandbox/connections/{id}/reconnect
 //	POST /sandbox/connections/{id}/invalidate {"resumable":bool}
 //	POST /sandbox/connections/{id}/pause-acks {"paused":bool}
@@ -115,6 +116,9 @@ func (s *Server) controlHandler() http.Handler {
 			s.controlPost(w, r)
 		case p == "/connections" && r.Method == http.MethodGet:
 			writeJSON(w, http.StatusOK, s.Connections())
+		case p == "/recipe" && r.Method == http.MethodGet:
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			_, _ = w.Write([]byte(Recipe(baseURL(r))))
 		case len(seg) == 3 && seg[0] == "connections" && r.Method == http.MethodPost:
 			s.controlConn(w, r, seg[1], seg[2])
 		default:

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -105,5 +106,14 @@ func TestRecipePointsAtTheSandbox(t *testing.T) {
 	}
 	if !strings.Contains(Recipe("https://tour.example"), `yarl.URL("wss://tour.example/gateway")`) {
 		t.Error("https base should give a wss gateway")
+	}
+}
+
+func TestControlRecipeUsesTheServersURL(t *testing.T) {
+	_, ts := startSandbox(t, testConfig())
+	resp := controlRequest(t, "GET", ts.URL+"/sandbox/recipe", "", "")
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `Route.BASE = "`+ts.URL+`/api/v10"`) {
+		t.Fatalf("recipe = %d\n%s", resp.StatusCode, body)
 	}
 }

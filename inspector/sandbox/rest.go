@@ -155,11 +155,25 @@ func gatewayURL(r *http.Request) string {
 	if r.TLS != nil {
 		scheme = "wss"
 	}
-	prefix := ""
-	if u, err := url.ParseRequestURI(r.RequestURI); err == nil && strings.HasSuffix(u.Path, r.URL.Path) {
-		prefix = strings.TrimSuffix(u.Path, r.URL.Path)
+	return scheme + "://" + r.Host + mountPrefix(r) + "/gateway"
+}
+
+// baseURL is the sandbox's http:// URL as this request reached it.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
 	}
-	return scheme + "://" + r.Host + prefix + "/gateway"
+	return scheme + "://" + r.Host + mountPrefix(r)
+}
+
+// mountPrefix is the path the sandbox is mounted under when another server
+// strips a prefix before handing it the request ("" when served at the root).
+func mountPrefix(r *http.Request) string {
+	if u, err := url.ParseRequestURI(r.RequestURI); err == nil && strings.HasSuffix(u.Path, r.URL.Path) {
+		return strings.TrimSuffix(u.Path, r.URL.Path)
+	}
+	return ""
 }
 
 func (s *Server) getGateway(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,30 @@
 // real rules (bad token → 4004, privileged intent not enabled → 4014, …) so a
 // bot that works here behaves the same against Discord, and it publishes every
 // frame it exchanges so the inspector can annotate them.
+//
+// Where Discord leaves a choice open, or the sandbox simplifies, it does so
+// on purpose:
+//
+//   - encoding=etf, or any v other than 9 and 10, is closed with 4012 and a
+//     reason that says the sandbox speaks JSON v9/v10: a code libraries do not
+//     retry, since reconnecting the same way would fail forever. A missing v
+//     is taken as 10, so a hand-typed URL works.
+//   - compress=zlib-stream gets binary zlib-stream frames; anything else
+//     (zstd-stream included) gets plain text frames, which every library
+//     accepts.
+//   - A client whose send queue fills up (it stopped reading) is closed with
+//     4000: the fault is the connection, not the session, so it may resume
+//     and have the missed dispatches replayed.
+//   - A silent client is closed with 4009 and its session is still kept for
+//     Resume; only a client's own close with 1000/1001, op 9 false, or
+//     SessionTTL passing ends a session. Expired sessions are forgotten
+//     lazily, when sessions are next created or looked up: no timers.
+//   - GUILD_CREATE always lists every member with member_count equal to
+//     len(members), so libraries never need to request members.
+//   - Identify's max_concurrency (one per 5 s) is reported but not enforced,
+//     so many bots can log in at once; 1000 session starts per day are counted.
+//   - REST wants "Authorization: Bot <token>"; the gateway takes the token
+//     with or without "Bot ", as discordgo users often send it that way.
 package sandbox
 
 import (
