@@ -39,6 +39,7 @@ func newMarkdown() goldmark.Markdown {
 		goldmark.WithRendererOptions(renderer.WithNodeRenderers(
 			util.Prioritized(protocolTableRenderer{}, 100),
 			util.Prioritized(termRenderer{}, 100),
+			util.Prioritized(frameLinkRenderer{}, 100),
 		)),
 	)
 }
@@ -116,7 +117,8 @@ func (r *bodyRenderer) render(body []byte, firstLine int) (rendered, error) {
 }
 
 // replaceSpecialNodes swaps ```protocol blocks for protocol tables and
-// glossary links for terms, failing on unknown tables or terms.
+// glossary links for terms and frame links for panel links, failing on
+// unknown tables, terms or frame filters.
 func (r *bodyRenderer) replaceSpecialNodes(doc ast.Node, body []byte, lineOf func(int) int) error {
 	type swap struct{ old, new ast.Node }
 	var swaps []swap
@@ -137,6 +139,14 @@ func (r *bodyRenderer) replaceSpecialNodes(doc ast.Node, body []byte, lineOf fun
 			}
 			swaps = append(swaps, swap{n, &protocolTable{table: build()}})
 		case *ast.Link:
+			if spec, ok := strings.CutPrefix(string(n.Destination), frameScheme); ok {
+				filter, err := parseFrameFilter(spec)
+				if err != nil {
+					return ast.WalkStop, errorAt(lineOf(nodeOffset(n)), "%v", err)
+				}
+				swaps = append(swaps, swap{n, &frameLinkNode{filter: filter}})
+				return ast.WalkContinue, nil
+			}
 			id, ok := strings.CutPrefix(string(n.Destination), glossaryScheme)
 			if !ok {
 				return ast.WalkContinue, nil
