@@ -232,3 +232,28 @@ func TestREST429WhenPostingTooFast(t *testing.T) {
 		t.Fatalf("after reset = %d", resp.StatusCode)
 	}
 }
+
+func TestRESTListMessagesAndWrongMethod(t *testing.T) {
+	s, ts := startSandbox(t, testConfig())
+	_, _ = s.Post(GeneralChannelID, DefaultMemberID, "first")
+	_, _ = s.Post(GeneralChannelID, DefaultMemberID, "second")
+	req, _ := http.NewRequest("GET", ts.URL+"/api/v10/channels/"+GeneralChannelID.String()+"/messages", nil)
+	req.Header.Set("Authorization", botAuth)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var list []gateway.Message
+	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].Content != "second" || list[1].Content != "first" {
+		t.Fatalf("messages (newest first) = %+v", list)
+	}
+	resp2, body := call(t, "DELETE", ts.URL+"/api/v10/users/@me", botAuth, "")
+	if resp2.StatusCode != http.StatusMethodNotAllowed || body["message"] != "405: Method Not Allowed" {
+		t.Fatalf("DELETE users/@me = %d %v", resp2.StatusCode, body)
+	}
+	checkRateHeaders(t, resp2)
+}
