@@ -36,7 +36,7 @@ func TestFullLoginIsRecordedAndAnnotated(t *testing.T) {
 	}
 
 	hello := h.records(func(r inspector.Record) bool { return r.Op != nil && *r.Op == gateway.OpHello })
-	if len(hello) != 1 || hello[0].Heartbeat == nil || hello[0].Heartbeat.IntervalMS != 300 {
+	if len(hello) != 1 || hello[0].Heartbeat == nil || hello[0].Heartbeat.IntervalMS != 1000 {
 		t.Fatalf("hello records %+v", hello)
 	}
 	ident := h.records(func(r inspector.Record) bool { return r.Op != nil && *r.Op == gateway.OpIdentify })
@@ -59,7 +59,7 @@ func TestFullLoginIsRecordedAndAnnotated(t *testing.T) {
 	beats := h.records(func(r inspector.Record) bool {
 		return r.Op != nil && *r.Op == gateway.OpHeartbeat && r.Dir == gateway.Send
 	})
-	if len(beats) == 0 || beats[0].Heartbeat.JitterMS == nil || *beats[0].Heartbeat.JitterMS > 300+250 {
+	if len(beats) == 0 || beats[0].Heartbeat.JitterMS == nil || *beats[0].Heartbeat.JitterMS > 1000+250 {
 		t.Errorf("the first beat waits a fraction of the interval: %+v", beats[0].Heartbeat)
 	}
 }

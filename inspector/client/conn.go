@@ -79,21 +79,25 @@ func (c *Client) runConn(ctx context.Context, base string, resume bool) outcome 
 	return cn.run(ctx, resume)
 }
 
+// loop is the state of one connection's main loop.
+type loop struct {
+	cn       *conn
+	resume   bool
+	timer    *time.Timer
+	beat     <-chan time.Time // nil until Hello
+	interval time.Duration
+	waiting  bool // a beat is out without its ACK
+	healthy  bool
+	outbox   chan outgoing // nil until the session is up
+}
+
 func (cn *conn) run(ctx context.Context, resume bool) outcome {
-	c := cn.c
 	in := make(chan incoming, 16)
 	go cn.read(in)
-	var (
-		beat     <-chan time.Time
-		timer    *time.Timer
-		interval time.Duration
-		waiting  bool // a beat is out without its ACK
-		healthy  bool
-		outbox   chan outgoing // nil until the session is up
-	)
+	lp := &loop{cn: cn, resume: resume}
 	defer func() {
-		if timer != nil {
-			timer.Stop()
+		if lp.timer != nil {
+			lp.timer.Stop()
 		}
 	}()
 	for {
@@ -101,61 +105,92 @@ func (cn *conn) run(ctx context.Context, resume bool) outcome {
 		case <-ctx.Done():
 			cn.close(closeToEnd, "the inspector is stopping")
 			return outcome{}
-		case o := <-outbox:
+		case o := <-lp.outbox:
 			o.done <- cn.write(o.payload)
-		case <-beat:
-			if waiting {
-				c.cfg.Logger.Warn("no heartbeat ACK since the last beat: zombie connection, resuming", "conn", cn.id)
-				cn.close(closeToResume, "no heartbeat ACK")
-				cn.state(StateClosed, closeToResume, "no ACK between two heartbeats: the connection is a zombie", true)
-				return outcome{resume: true, healthy: healthy}
+		case <-lp.beat:
+			// An ACK may be queued behind other frames: read what has
+			// already arrived before calling the connection a zombie.
+			for drained := false; lp.waiting && !drained; {
+				select {
+				case m := <-in:
+					if out, end := lp.handle(ctx, m); end {
+						return out
+					}
+				default:
+					drained = true
+				}
 			}
-			if err := cn.heartbeat(); err != nil {
-				return outcome{resume: true, healthy: healthy}
+			if out, end := lp.heartbeatDue(); end {
+				return out
 			}
-			waiting = true
-			timer.Reset(interval)
 		case m := <-in:
-			if m.ended {
-				return cn.ended(m, healthy)
-			}
-			switch m.p.Op {
-			case gateway.OpHello:
-				var h gateway.Hello
-				_ = json.Unmarshal(m.p.D, &h)
-				interval = max(time.Duration(h.HeartbeatInterval)*time.Millisecond, 100*time.Millisecond)
-				timer = time.NewTimer(jitter(interval))
-				beat = timer.C
-				if err := cn.login(ctx, resume); err != nil {
-					return outcome{resume: resume}
-				}
-			case gateway.OpHeartbeatACK:
-				waiting = false
-			case gateway.OpHeartbeat:
-				if err := cn.heartbeat(); err != nil {
-					return outcome{resume: true, healthy: healthy}
-				}
-			case gateway.OpDispatch:
-				if cn.dispatch(m.p) {
-					healthy, outbox = true, c.outbox
-				}
-			case gateway.OpReconnect:
-				cn.close(closeToResume, "reconnect requested")
-				cn.state(StateClosed, closeToResume, "the server asked for a reconnect (op 7)", true)
-				return outcome{resume: true, healthy: healthy}
-			case gateway.OpInvalidSession:
-				if string(m.p.D) == "true" {
-					cn.close(closeToResume, "invalid session, resuming")
-					cn.state(StateClosed, closeToResume, "invalid session (op 9), resumable", true)
-					return outcome{resume: true, healthy: healthy}
-				}
-				cn.close(closeToEnd, "invalid session, identifying again")
-				cn.state(StateClosed, closeToEnd, "invalid session (op 9): identify again", true)
-				// Discord asks for a random 1–5 s pause before identifying again.
-				return outcome{wait: time.Second + time.Duration(rand.Int64N(int64(4*time.Second))), healthy: healthy}
+			if out, end := lp.handle(ctx, m); end {
+				return out
 			}
 		}
 	}
+}
+
+// heartbeatDue beats, or gives up on a connection whose last beat was
+// never acknowledged.
+func (lp *loop) heartbeatDue() (outcome, bool) {
+	cn := lp.cn
+	if lp.waiting {
+		cn.c.cfg.Logger.Warn("no heartbeat ACK since the last beat: zombie connection, resuming", "conn", cn.id)
+		cn.close(closeToResume, "no heartbeat ACK")
+		cn.state(StateClosed, closeToResume, "no ACK between two heartbeats: the connection is a zombie", true)
+		return outcome{resume: true, healthy: lp.healthy}, true
+	}
+	if err := cn.heartbeat(); err != nil {
+		return outcome{resume: true, healthy: lp.healthy}, true
+	}
+	lp.waiting = true
+	lp.timer.Reset(lp.interval)
+	return outcome{}, false
+}
+
+// handle acts on one received payload; end reports the connection is over.
+func (lp *loop) handle(ctx context.Context, m incoming) (out outcome, end bool) {
+	cn := lp.cn
+	if m.ended {
+		return cn.ended(m, lp.healthy), true
+	}
+	switch m.p.Op {
+	case gateway.OpHello:
+		var h gateway.Hello
+		_ = json.Unmarshal(m.p.D, &h)
+		lp.interval = max(time.Duration(h.HeartbeatInterval)*time.Millisecond, 100*time.Millisecond)
+		lp.timer = time.NewTimer(jitter(lp.interval))
+		lp.beat = lp.timer.C
+		if err := cn.login(ctx, lp.resume); err != nil {
+			return outcome{resume: lp.resume}, true
+		}
+	case gateway.OpHeartbeatACK:
+		lp.waiting = false
+	case gateway.OpHeartbeat:
+		if err := cn.heartbeat(); err != nil {
+			return outcome{resume: true, healthy: lp.healthy}, true
+		}
+	case gateway.OpDispatch:
+		if cn.dispatch(m.p) {
+			lp.healthy, lp.outbox = true, cn.c.outbox
+		}
+	case gateway.OpReconnect:
+		cn.close(closeToResume, "reconnect requested")
+		cn.state(StateClosed, closeToResume, "the server asked for a reconnect (op 7)", true)
+		return outcome{resume: true, healthy: lp.healthy}, true
+	case gateway.OpInvalidSession:
+		if string(m.p.D) == "true" {
+			cn.close(closeToResume, "invalid session, resuming")
+			cn.state(StateClosed, closeToResume, "invalid session (op 9), resumable", true)
+			return outcome{resume: true, healthy: lp.healthy}, true
+		}
+		cn.close(closeToEnd, "invalid session, identifying again")
+		cn.state(StateClosed, closeToEnd, "invalid session (op 9): identify again", true)
+		// Discord asks for a random 1–5 s pause before identifying again.
+		return outcome{wait: time.Second + time.Duration(rand.Int64N(int64(4*time.Second))), healthy: lp.healthy}, true
+	}
+	return outcome{}, false
 }
 
 // login sends Identify, or Resume when the session may be picked up.

@@ -48,9 +48,9 @@ func (h *harness) logText() string {
 	return h.logs.String()
 }
 
-// quickSandbox beats fast and stays quiet unless a test posts.
+// quickSandbox beats every second and stays quiet unless a test posts.
 func quickSandbox() sandbox.Config {
-	return sandbox.Config{HeartbeatInterval: 300 * time.Millisecond, HeartbeatGrace: 5 * time.Second, ServerHeartbeatEvery: -1}
+	return sandbox.Config{HeartbeatInterval: time.Second, HeartbeatGrace: 5 * time.Second, ServerHeartbeatEvery: -1}
 }
 
 // sandboxGateway, as Config.GatewayURL, stands for the sandbox's own
