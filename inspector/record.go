@@ -6,6 +6,7 @@
 package inspector
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 
@@ -46,6 +47,25 @@ type Record struct {
 	Close     *Close     `json:"close,omitempty"`
 	// Error says why the frame could not be decoded ("not JSON: …").
 	Error string `json:"error,omitempty"`
+}
+
+// timeLayout is RFC 3339 with every fractional digit written out, so each
+// time in an export has the same shape and reads back exactly.
+const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+// MarshalJSON writes the record with its time at full precision and
+// payload text untouched (no HTML escaping of "<@123>" mentions).
+func (r Record) MarshalJSON() ([]byte, error) {
+	type plain Record // the same fields without this method
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(struct {
+		Index int64  `json:"index"`
+		Time  string `json:"time"`
+		plain
+	}{r.Index, r.Time.Format(timeLayout), plain(r)})
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), err
 }
 
 // Heartbeat is the timing picture on Hello (op 10), Heartbeat (op 1) and

@@ -53,7 +53,7 @@ func TestRecordJSONFieldNames(t *testing.T) {
 		Dir  string `json:"dir"`
 	}
 	_ = json.Unmarshal(raw, &back)
-	if _, err := time.Parse(time.RFC3339Nano, back.Time); err != nil || back.Dir != "recv" {
+	if _, err := time.Parse(time.RFC3339Nano, back.Time); err != nil || back.Dir != "recv" || back.Time != "2026-11-23T21:40:00.000000000Z" {
 		t.Errorf("time %q dir %q", back.Time, back.Dir)
 	}
 }
