@@ -1,0 +1,214 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"gatewaytour/inspector"
+	"gatewaytour/inspector/client"
+	"gatewaytour/inspector/gateway"
+	"gatewaytour/inspector/sandbox"
+)
+
+// connection is one run of the inspector's gateway client. The token it
+// was given lives in the client and in scrub's closure, nowhere else.
+type connection struct {
+	target  string
+	intents gateway.Intents
+	cancel  context.CancelFunc
+	done    chan struct{}
+	// retired is set before the hub stops this connection on purpose, so
+	// its last state changes do not overwrite the next connection's.
+	retired atomic.Bool
+	scrub   func(string) string
+
+	mu        sync.Mutex
+	lastClose *inspector.Close // the last close frame the server sent
+}
+
+// EnsureSandbox connects the inspector to the sandbox with every intent
+// unless something was ever connected: what the product does on a reader's
+// first visit. It is cheap to call on every page view.
+func (h *Hub) EnsureSandbox() error {
+	if h.connected.Load() {
+		return nil
+	}
+	h.connectMu.Lock()
+	defer h.connectMu.Unlock()
+	if h.connected.Load() {
+		return nil
+	}
+	return h.connectSandboxLocked(gateway.AllIntents)
+}
+
+// ConnectSandbox connects the inspector to the in-process sandbox as its
+// bot, replacing any current connection.
+func (h *Hub) ConnectSandbox(intents gateway.Intents) error {
+	h.connectMu.Lock()
+	defer h.connectMu.Unlock()
+	return h.connectSandboxLocked(intents)
+}
+
+func (h *Hub) connectSandboxLocked(intents gateway.Intents) error {
+	if h.isClosed() {
+		return ErrClosed
+	}
+	if h.cfg.Sandbox == nil {
+		return errors.New("live: this program runs without a sandbox")
+	}
+	h.mu.Lock()
+	rest := h.sandboxREST
+	h.mu.Unlock()
+	if rest == "" {
+		return errors.New("live: the sandbox's address is not known yet")
+	}
+	return h.start(TargetSandbox, intents, client.Config{RESTBase: rest, Token: sandbox.Token})
+}
+
+// ConnectDiscord connects the inspector to Discord's gateway as the bot
+// whose token is given, replacing any current connection. The token stays
+// in the client's memory and is redacted from every record; it is never
+// logged, shown or returned.
+func (h *Hub) ConnectDiscord(token string, intents gateway.Intents) error {
+	token = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(token), "Bot "))
+	if err := checkTokenShape(token); err != nil {
+		return err
+	}
+	h.connectMu.Lock()
+	defer h.connectMu.Unlock()
+	if h.isClosed() {
+		return ErrClosed
+	}
+	h.inspector.annotator.SetSecret(token)
+	return h.start(TargetDiscord, intents, client.Config{RESTBase: h.discordREST, Token: token})
+}
+
+// checkTokenShape accepts what looks like a bot token: three non-empty
+// dot-separated parts of base64url characters. The error never repeats the
+// token.
+func checkTokenShape(token string) error {
+	if token == "" {
+		return errors.New("live: no token given: paste the bot token from the Developer Portal's Bot page")
+	}
+	parts := strings.Split(token, ".")
+	ok := len(parts) == 3
+	for _, p := range parts {
+		ok = ok && p != "" && strings.Trim(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == ""
+	}
+	if !ok {
+		return errors.New("live: that does not look like a bot token: a bot token is three parts of letters, digits, '-' and '_' joined by dots; copy it again from the Developer Portal's Bot page (not the client secret or public key)")
+	}
+	return nil
+}
+
+// Disconnect closes the inspector's connection (with 1000, ending the
+// session) and leaves it stopped.
+func (h *Hub) Disconnect() error {
+	h.connectMu.Lock()
+	defer h.connectMu.Unlock()
+	if h.isClosed() {
+		return ErrClosed
+	}
+	if !h.stopConnection() {
+		return nil
+	}
+	h.inspector.updateState(func(st *State) bool {
+		st.Kind, st.Detail, st.SessionID = StateStopped, "Disconnected: the inspector closed its connection with 1000, which ends the session.", ""
+		return true
+	})
+	return nil
+}
+
+// stopConnection stops the current client, if any, and waits for it. The
+// caller holds connectMu.
+func (h *Hub) stopConnection() bool {
+	c := h.conn
+	if c == nil {
+		return false
+	}
+	h.conn = nil
+	c.retired.Store(true)
+	c.cancel()
+	<-c.done
+	return true
+}
+
+// start replaces the current connection with a new client. The caller
+// holds connectMu.
+func (h *Hub) start(target string, intents gateway.Intents, cfg client.Config) error {
+	h.stopConnection()
+	h.conns++
+	token := cfg.Token
+	c := &connection{target: target, intents: intents, done: make(chan struct{}), scrub: func(s string) string {
+		return strings.ReplaceAll(s, token, inspector.RedactedToken)
+	}}
+	cfg.Intents = intents
+	cfg.Compress = client.CompressZlibStream
+	cfg.ConnPrefix = fmt.Sprintf("inspector.%d", h.conns)
+	cfg.Logger = h.log.With("stream", inspectorID, "target", target)
+	cfg.Sink = func(f gateway.WireFrame) {
+		rec := h.inspector.ingest(f)
+		if rec.Close != nil && f.Dir == gateway.Recv {
+			c.mu.Lock()
+			cl := *rec.Close
+			c.lastClose = &cl
+			c.mu.Unlock()
+		}
+	}
+	cfg.OnState = func(s client.State) { h.clientState(c, s) }
+	cl, err := client.New(cfg)
+	if err != nil {
+		return errors.New(c.scrub(err.Error()))
+	}
+	h.connected.Store(true)
+	h.inspector.setLabel(inspectorLabel(target))
+	h.inspector.setState(State{Kind: StateConnecting, Target: target, Intents: intents.Names(), Detail: "Connecting to " + targetName(target) + "."})
+	h.log.Info("inspector connecting", "target", target, "intents", intents.String())
+
+	ctx, cancel := context.WithCancel(context.Background())
+	c.cancel = cancel
+	h.conn = c
+	go func() {
+		defer close(c.done)
+		defer cancel()
+		if target == TargetDiscord && cfg.GatewayURL == "" {
+			// GET /gateway needs no token, so a wrong token reaches the
+			// gateway and is refused there with 4004, which the panel
+			// can explain, rather than failing early in REST.
+			u, err := publicGatewayURL(ctx, h.discordREST)
+			if err != nil {
+				h.clientState(c, client.State{Kind: client.StateStopped, Err: err})
+				return
+			}
+			cl = withGateway(cfg, u)
+		}
+		_ = cl.Run(ctx)
+	}()
+	return nil
+}
+
+// withGateway rebuilds the client to dial u directly. Run has not been
+// called yet, so nothing is lost.
+func withGateway(cfg client.Config, u string) *client.Client {
+	cfg.GatewayURL = u
+	cl, _ := client.New(cfg) // cfg was accepted once already
+	return cl
+}
+
+func inspectorLabel(target string) string {
+	if target == TargetDiscord {
+		return "the inspector on Discord"
+	}
+	return "the inspector on the sandbox"
+}
+
+func targetName(target string) string {
+	if target == TargetDiscord {
+		return "Discord's gateway"
+	}
+	return "the sandbox gateway"
+}
