@@ -104,7 +104,12 @@ func (h *Hub) Close() {
 	h.closed = true
 	h.mu.Unlock()
 	h.connectMu.Lock()
-	h.stopConnection()
+	if h.stopConnection() {
+		h.inspector.updateState(func(st *State) bool {
+			st.Kind, st.Detail, st.SessionID = StateStopped, "Stopped: the program is shutting down.", ""
+			return true
+		})
+	}
 	h.connectMu.Unlock()
 	if h.bots != nil {
 		h.bots.stop()
