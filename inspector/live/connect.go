@@ -66,7 +66,8 @@ func (h *Hub) connectSandboxLocked(intents gateway.Intents) error {
 	if rest == "" {
 		return errors.New("live: the sandbox's address is not known yet")
 	}
-	return h.start(TargetSandbox, intents, client.Config{RESTBase: rest, Token: sandbox.Token})
+	h.start(TargetSandbox, intents, client.Config{RESTBase: rest, Token: sandbox.Token})
+	return nil
 }
 
 // ConnectDiscord connects the inspector to Discord's gateway as the bot
@@ -84,7 +85,8 @@ func (h *Hub) ConnectDiscord(token string, intents gateway.Intents) error {
 		return ErrClosed
 	}
 	h.inspector.annotator.SetSecret(token)
-	return h.start(TargetDiscord, intents, client.Config{RESTBase: h.discordREST, Token: token})
+	h.start(TargetDiscord, intents, client.Config{RESTBase: h.discordREST, Token: token})
+	return nil
 }
 
 // checkTokenShape accepts what looks like a bot token: three non-empty
@@ -138,8 +140,8 @@ func (h *Hub) stopConnection() bool {
 }
 
 // start replaces the current connection with a new client. The caller
-// holds connectMu.
-func (h *Hub) start(target string, intents gateway.Intents, cfg client.Config) error {
+// holds connectMu and has checked the token.
+func (h *Hub) start(target string, intents gateway.Intents, cfg client.Config) {
 	h.stopConnection()
 	h.conns++
 	token := cfg.Token
@@ -160,10 +162,6 @@ func (h *Hub) start(target string, intents gateway.Intents, cfg client.Config) e
 		}
 	}
 	cfg.OnState = func(s client.State) { h.clientState(c, s) }
-	cl, err := client.New(cfg)
-	if err != nil {
-		return errors.New(c.scrub(err.Error()))
-	}
 	h.connected.Store(true)
 	h.inspector.setLabel(inspectorLabel(target))
 	h.inspector.setState(State{Kind: StateConnecting, Target: target, Intents: intents.Names(), Detail: "Connecting to " + targetName(target) + "."})
@@ -175,7 +173,7 @@ func (h *Hub) start(target string, intents gateway.Intents, cfg client.Config) e
 	go func() {
 		defer close(c.done)
 		defer cancel()
-		if target == TargetDiscord && cfg.GatewayURL == "" {
+		if target == TargetDiscord {
 			// GET /gateway needs no token, so a wrong token reaches the
 			// gateway and is refused there with 4004, which the panel
 			// can explain, rather than failing early in REST.
@@ -184,19 +182,15 @@ func (h *Hub) start(target string, intents gateway.Intents, cfg client.Config) e
 				h.clientState(c, client.State{Kind: client.StateStopped, Err: err})
 				return
 			}
-			cl = withGateway(cfg, u)
+			cfg.GatewayURL = u
 		}
-		_ = cl.Run(ctx)
+		cl, err := client.New(cfg)
+		if err != nil {
+			h.clientState(c, client.State{Kind: client.StateStopped, Err: err})
+			return
+		}
+		_ = cl.Run(ctx) // its end is reported through OnState
 	}()
-	return nil
-}
-
-// withGateway rebuilds the client to dial u directly. Run has not been
-// called yet, so nothing is lost.
-func withGateway(cfg client.Config, u string) *client.Client {
-	cfg.GatewayURL = u
-	cl, _ := client.New(cfg) // cfg was accepted once already
-	return cl
 }
 
 func inspectorLabel(target string) string {

@@ -157,3 +157,18 @@ func TestTokenNeverLeaks(t *testing.T) {
 		t.Errorf("the log should show the connection happened (%d bytes logged)", len(logs.String()))
 	}
 }
+
+func TestConnectDiscordUnreachableIsExplained(t *testing.T) {
+	h, _ := newHub(t, nil, nil)
+	_, ts := serveSandbox(t, quietSandbox())
+	h.discordREST = ts.URL + "/api/v10"
+	ts.Close() // nothing answers there any more
+	if err := h.ConnectDiscord(wrongToken, gateway.IntentGuilds); err != nil {
+		t.Fatal(err)
+	}
+	in, _ := h.Stream("inspector")
+	st := waitState(t, in, StateStopped)
+	if !strings.Contains(st.Detail, "GET /gateway") || strings.Contains(st.Detail, wrongToken) {
+		t.Errorf("detail %q should say the gateway could not be found", st.Detail)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"gatewaytour/inspector"
 	"gatewaytour/inspector/client"
@@ -186,5 +187,66 @@ func drain(ch <-chan struct{}) {
 		default:
 			return
 		}
+	}
+}
+
+func TestBotThatLeavesBeforeIdentifyIsStillShown(t *testing.T) {
+	sb, ts := serveSandbox(t, quietSandbox())
+	h, _ := newHub(t, sb, ts)
+	bot := dialRawBot(t, ts)
+	bot.expect("Hello", func(p gateway.Payload) bool { return p.Op == gateway.OpHello })
+	bot.close(1000)
+	var info StreamInfo
+	waitFor(t, "a closed stream for the anonymous bot", func() bool {
+		for _, i := range h.Streams() {
+			if i.Kind == KindSandboxBot && i.State.Kind == StateClosed {
+				info = i
+				return true
+			}
+		}
+		return false
+	})
+	if info.Label != "a bot on the sandbox ("+info.ID+")" || info.State.Close == nil || info.State.Close.Code != 1000 {
+		t.Errorf("stream %+v: want the anonymous label and the 1000 close", info)
+	}
+}
+
+func TestWatchStreamsHearsStateChanges(t *testing.T) {
+	sb, ts := serveSandbox(t, quietSandbox())
+	h, _ := newHub(t, sb, ts)
+	changes, cancel := h.WatchStreams()
+	defer cancel()
+	if err := h.EnsureSandbox(); err != nil {
+		t.Fatal(err)
+	}
+	// Every state the watcher is told about can be read back; it ends up
+	// hearing the inspector identified without polling.
+	for seen := false; !seen; {
+		select {
+		case <-changes:
+			seen = h.Streams()[0].State.Kind == StateIdentified
+		case <-time.After(deadline):
+			t.Fatal("no notification that the inspector identified")
+		}
+	}
+	drain(changes)
+	if err := h.Disconnect(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changes:
+	case <-time.After(deadline):
+		t.Fatal("no notification for the disconnect")
+	}
+	cancel()
+	cancel() // twice is harmless
+	if err := h.ConnectSandbox(gateway.IntentGuilds); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, h.inspector, StateIdentified)
+	select {
+	case <-changes:
+		t.Error("a cancelled watcher was still notified")
+	default:
 	}
 }
