@@ -58,13 +58,13 @@ func (h *Hub) connectSandboxLocked(intents gateway.Intents) error {
 		return ErrClosed
 	}
 	if h.cfg.Sandbox == nil {
-		return errors.New("live: this program runs without a sandbox")
+		return errors.New("this program runs without a sandbox")
 	}
 	h.mu.Lock()
 	rest := h.sandboxREST
 	h.mu.Unlock()
 	if rest == "" {
-		return errors.New("live: the sandbox's address is not known yet")
+		return errors.New("the sandbox's address is not known yet")
 	}
 	h.start(TargetSandbox, intents, client.Config{RESTBase: rest, Token: sandbox.Token})
 	return nil
@@ -94,7 +94,7 @@ func (h *Hub) ConnectDiscord(token string, intents gateway.Intents) error {
 // token.
 func checkTokenShape(token string) error {
 	if token == "" {
-		return errors.New("live: no token given: paste the bot token from the Developer Portal's Bot page")
+		return errors.New("no token given: paste the bot token from the Developer Portal's Bot page")
 	}
 	parts := strings.Split(token, ".")
 	ok := len(parts) == 3
@@ -102,7 +102,7 @@ func checkTokenShape(token string) error {
 		ok = ok && p != "" && strings.Trim(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == ""
 	}
 	if !ok {
-		return errors.New("live: that does not look like a bot token: a bot token is three parts of letters, digits, '-' and '_' joined by dots; copy it again from the Developer Portal's Bot page (not the client secret or public key)")
+		return errors.New("that does not look like a bot token: a bot token is three parts of letters, digits, '-' and '_' joined by dots; copy it again from the Developer Portal's Bot page (not the client secret or public key)")
 	}
 	return nil
 }

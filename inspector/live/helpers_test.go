@@ -197,3 +197,14 @@ func streamIDs(h *Hub) []string {
 	}
 	return ids
 }
+
+// connID finds the sandbox connection that identified as discord.py.
+func (b *rawBot) connID(t *testing.T, sb *sandbox.Server) string {
+	t.Helper()
+	for _, c := range sb.Connections() {
+		if c.Peer == "discord.py" {
+			return c.ID
+		}
+	}
+	return ""
+}

@@ -3,6 +3,20 @@
 // with a reader's token), watches every other bot connected to the sandbox,
 // and loads recordings; each source becomes a Stream whose annotated records
 // any number of viewers (the browser panel, the terminal) can follow.
+//
+// Streams are "inspector" (the inspector's own connection, whichever target
+// it is pointed at; reconnecting carries on in the same stream with
+// increasing indexes), one per other sandbox connection ("sandbox-7"), and
+// "recording-1"… for imported exports.
+//
+// The sandbox names a connection only once it identifies, so a
+// connection's first frames wait (up to two seconds) until it does: that is
+// how the inspector's own connection (peer client.Peer) is kept out of the
+// bot streams. Any client calling itself client.Peer, such as a second
+// gatewaytour watching the sandbox, is hidden the same way. A bot that
+// resumes on a new connection shows up as a new stream, since the sandbox
+// numbers connections, not sessions; the 32 most recent closed bot streams
+// are kept.
 package live
 
 import (
@@ -34,8 +48,9 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// ErrClosed is returned by every action on a hub after Close.
-var ErrClosed = errors.New("live: the hub is closed")
+// ErrClosed is returned by every action on a hub after Close. Other errors
+// are sentences meant for the reader, without a package prefix.
+var ErrClosed = errors.New("the inspector is shutting down")
 
 // Hub owns the streams. It is safe for concurrent use.
 type Hub struct {

@@ -22,10 +22,10 @@ func (h *Hub) ImportRecording(r io.Reader, name string) (StreamInfo, error) {
 	}
 	records, err := inspector.ImportNDJSON(r)
 	if err != nil {
-		return StreamInfo{}, fmt.Errorf("live: the recording could not be read: %w", err)
+		return StreamInfo{}, fmt.Errorf("the recording could not be read: %w", err)
 	}
 	if len(records) == 0 {
-		return StreamInfo{}, errors.New("live: the recording holds no frames")
+		return StreamInfo{}, errors.New("the recording holds no frames")
 	}
 	h.mu.Lock()
 	h.recordings++
@@ -43,7 +43,7 @@ func (h *Hub) ImportRecording(r io.Reader, name string) (StreamInfo, error) {
 	s := h.newStreamWith(id, KindRecording, label, State{Kind: StateRecording, Detail: detail + "."},
 		max(h.cfg.Capacity, len(records)), func(s *Stream) error { return s.session.Restore(records) })
 	if s == nil {
-		return StreamInfo{}, errors.New("live: the recording could not be restored")
+		return StreamInfo{}, errors.New("the recording could not be restored")
 	}
 	return s.Info(), nil
 }

@@ -250,3 +250,54 @@ func TestWatchStreamsHearsStateChanges(t *testing.T) {
 	default:
 	}
 }
+
+func TestInspectorResumeIsFollowedAndNotDuplicated(t *testing.T) {
+	sb, ts := serveSandbox(t, quietSandbox())
+	h, _ := newHub(t, sb, ts)
+	changes, cancel := h.WatchStreams()
+	defer cancel()
+	if err := h.EnsureSandbox(); err != nil {
+		t.Fatal(err)
+	}
+	in, _ := h.Stream("inspector")
+	first := waitState(t, in, StateIdentified)
+	var connID string
+	for _, c := range sb.Connections() {
+		if c.Peer == client.Peer {
+			connID = c.ID
+		}
+	}
+	drain(changes)
+	if err := sb.Reconnect(connID); err != nil {
+		t.Fatal(err)
+	}
+	// The watcher hears of the resume; the session survives it.
+	sawResuming := false
+	for done := false; !done; {
+		select {
+		case <-changes:
+			st := in.Info().State
+			sawResuming = sawResuming || st.Kind == StateResuming
+			done = sawResuming && st.Kind == StateIdentified
+		case <-time.After(deadline):
+			t.Fatalf("never saw resuming then identified; state %+v", in.Info().State)
+		}
+	}
+	waitRecord(t, in.Session(), 0, "RESUMED", isEvent("RESUMED"))
+	if st := in.Info().State; st.SessionID != first.SessionID || st.Close == nil {
+		t.Errorf("after resuming: %+v, want session %s and the last close kept", st, first.SessionID)
+	}
+	// The sandbox's observer is first in, first out: once another bot,
+	// connected after the resume, has its stream, the resumed
+	// connection's frames have all been sorted.
+	bot := dialRawBot(t, ts)
+	bot.expect("Hello", func(p gateway.Payload) bool { return p.Op == gateway.OpHello })
+	bot.identify("discord.py", gateway.IntentGuilds)
+	waitFor(t, "the later bot's stream", func() bool {
+		s, ok := h.Stream(bot.connID(t, sb))
+		return ok && s.Info().State.Kind == StateIdentified
+	})
+	if ids := streamIDs(h); len(ids) != 2 {
+		t.Errorf("streams %v: the inspector's resumed connection showed up as another bot", ids)
+	}
+}
