@@ -208,3 +208,19 @@ func (b *rawBot) connID(t *testing.T, sb *sandbox.Server) string {
 	}
 	return ""
 }
+
+// waitEnded reads until the server has closed the connection.
+func (b *rawBot) waitEnded() {
+	b.t.Helper()
+	timeout := time.After(deadline)
+	for {
+		select {
+		case _, ok := <-b.frames:
+			if !ok {
+				return
+			}
+		case <-timeout:
+			b.t.Fatal("timed out waiting for the connection to end")
+		}
+	}
+}

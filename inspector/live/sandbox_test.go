@@ -1,6 +1,7 @@
 package live
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -299,5 +300,26 @@ func TestInspectorResumeIsFollowedAndNotDuplicated(t *testing.T) {
 	})
 	if ids := streamIDs(h); len(ids) != 2 {
 		t.Errorf("streams %v: the inspector's resumed connection showed up as another bot", ids)
+	}
+}
+
+func TestOnlyRecentClosedBotStreamsAreKept(t *testing.T) {
+	sb, ts := serveSandbox(t, quietSandbox())
+	h, _ := newHub(t, sb, ts)
+	for range maxClosedBots + 3 {
+		bot := dialRawBot(t, ts)
+		bot.expect("Hello", func(p gateway.Payload) bool { return p.Op == gateway.OpHello })
+		bot.close(1000)
+		bot.waitEnded()
+	}
+	// Connection ids count up from sandbox-1, so the last one is known.
+	last := fmt.Sprintf("sandbox-%d", maxClosedBots+3)
+	waitFor(t, "the last bot's closed stream", func() bool {
+		s, ok := h.Stream(last)
+		return ok && s.Info().State.Kind == StateClosed
+	})
+	ids := streamIDs(h)
+	if len(ids) != 1+maxClosedBots || slices.Contains(ids, "sandbox-1") || !slices.Contains(ids, "sandbox-4") {
+		t.Errorf("streams %v: want the inspector's and the %d most recent closed bots", ids, maxClosedBots)
 	}
 }
