@@ -6,7 +6,8 @@
 (() => {
   const $ = (selector, root = document) => root.querySelector(selector);
   const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
-  const currentSlug = document.body.dataset.lesson || "";
+  // The lesson shown changes when nav.js swaps lessons in place.
+  const currentSlug = () => document.body.dataset.lesson || "";
 
   // ---- storage: every key is namespaced; a disabled storage only loses memory ----
   const store = {
@@ -119,39 +120,41 @@
         paintDoneMarks();
       });
     }
-    // Another tab marked a lesson: keep this one in step.
-    window.addEventListener("storage", (e) => {
-      if (e.key === "gatewaytour.done") paintDoneMarks();
-    });
     paintDoneMarks();
   }
 
   // rememberPlace keeps the lesson and the section being read. A page
   // reached through "/" is not remembered until the reader scrolls, so the
   // continue offer survives a reader who only glanced at it.
+  let placeHeadings = [];
+  let placeListening = false;
   function rememberPlace(arrivedFromStart) {
-    if (!currentSlug) return;
-    const title = $(".lesson-article h1")?.textContent.trim() || currentSlug;
-    const headings = $$(".prose h2[id], .prose h3[id]");
+    placeHeadings = $$(".prose h2[id], .prose h3[id]");
     const save = () => {
+      const slug = currentSlug();
+      if (!slug) return;
+      const title = $(".lesson-article h1")?.textContent.trim() || slug;
       // The last heading that has scrolled past the top is where the reader is.
       let heading = "";
       const top = parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop) || 0;
-      for (const h of headings) {
+      for (const h of placeHeadings) {
         if (h.getBoundingClientRect().top - top - 8 <= 0) heading = h.id;
         else break;
       }
-      store.set("last", { slug: currentSlug, title, heading });
+      store.set("last", { slug, title, heading });
     };
-    let pending = false;
-    window.addEventListener("scroll", () => {
-      if (pending) return;
-      pending = true;
-      setTimeout(() => {
-        pending = false;
-        save();
-      }, 250);
-    }, { passive: true });
+    if (!placeListening) {
+      placeListening = true;
+      let pending = false;
+      window.addEventListener("scroll", () => {
+        if (pending) return;
+        pending = true;
+        setTimeout(() => {
+          pending = false;
+          save();
+        }, 250);
+      }, { passive: true });
+    }
     if (!arrivedFromStart) save();
   }
 
@@ -165,7 +168,7 @@
     history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
     const last = store.get("last", null);
     const banner = $("#continue-banner");
-    if (!banner || !last || !last.slug || (last.slug === currentSlug && !last.heading)) return true;
+    if (!banner || !last || !last.slug || (last.slug === currentSlug() && !last.heading)) return true;
     const link = document.createElement("a");
     link.href = "/lessons/" + encodeURIComponent(last.slug) + (last.heading ? "#" + encodeURIComponent(last.heading) : "");
     link.textContent = "Continue: " + (last.title || last.slug);
@@ -222,7 +225,7 @@
   // ---- glossary terms: a popover on hover and on keyboard focus ----
   function setupGlossary() {
     const popover = $("#term-popover");
-    if (!popover) return;
+    if (!popover) return () => {};
     let shownFor = null;
     const show = (term) => {
       if (shownFor === term) return;
@@ -255,14 +258,18 @@
       popover.hidden = true;
       shownFor = null;
     };
-    $$(".term[data-term]").forEach((term) => {
-      term.addEventListener("mouseenter", () => show(term));
-      term.addEventListener("mouseleave", () => { if (document.activeElement !== term) hide(); });
-      term.addEventListener("focus", () => show(term));
-      term.addEventListener("blur", hide);
+    // Delegated, so terms in a lesson swapped in later work too.
+    const termOf = (e) => (e.target instanceof Element ? e.target.closest(".term[data-term]") : null);
+    document.addEventListener("mouseover", (e) => { const term = termOf(e); if (term) show(term); });
+    document.addEventListener("mouseout", (e) => {
+      const term = termOf(e);
+      if (term && !term.contains(e.relatedTarget) && document.activeElement !== term) hide();
     });
+    document.addEventListener("focusin", (e) => { const term = termOf(e); if (term) show(term); });
+    document.addEventListener("focusout", (e) => { if (termOf(e)) hide(); });
     document.addEventListener("keydown", (e) => { if (e.key === "Escape") hide(); });
     window.addEventListener("resize", hide);
+    return hide;
   }
 
   // ---- keyboard: ← → lessons, / search, ? shortcuts ----
@@ -284,7 +291,7 @@
         const link = $(e.key === "ArrowLeft" ? ".pager a[rel=prev]" : ".pager a[rel=next]");
         if (link) {
           e.preventDefault();
-          location.href = link.href;
+          link.click(); // nav.js swaps the lesson in place when it can
         }
       } else if (e.key === "/") {
         e.preventDefault();
@@ -296,14 +303,31 @@
     });
   }
 
+  // setupLesson decorates the lesson column; nav.js calls it again after
+  // swapping in another lesson.
+  let hidePopover = () => {};
+  function setupLesson() {
+    hidePopover();
+    setupMarkDone();
+    addHeadingAnchors();
+    addCopyButtons();
+    rememberPlace(false);
+  }
+
+  window.GatewayTourApp = { setupLesson, paintDoneMarks };
+
   document.addEventListener("DOMContentLoaded", () => {
     setupTheme();
     setupTocToggle();
     setupMarkDone();
     addHeadingAnchors();
     addCopyButtons();
-    setupGlossary();
+    hidePopover = setupGlossary();
     rememberPlace(offerContinue());
+    // Another tab marked a lesson: keep this one in step.
+    window.addEventListener("storage", (e) => {
+      if (e.key === "gatewaytour.done") paintDoneMarks();
+    });
     setupKeys(window.GatewayTourSearch.setup());
     // Lets styles (and the browser tests) know the page is fully wired.
     document.documentElement.classList.add("app-ready");

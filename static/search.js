@@ -196,7 +196,8 @@ window.GatewayTourSearch = (() => {
         const link = options()[selected]?.querySelector("a");
         if (link) {
           dialog.close();
-          location.href = link.href;
+          // A click, not a navigation, so nav.js can swap the lesson in place.
+          link.click();
         }
       }
     });

@@ -74,7 +74,8 @@ func loadAssets() (assetTable, error) {
 		return nil, fmt.Errorf("static assets: %w", err)
 	}
 	table[highlightCSSName] = newAsset([]byte(lessons.HighlightCSS()), contentTypes[".css"])
-	for _, required := range []string{"app.css", "app.js", "search.js", "theme.js", "favicon.svg"} {
+	required := append([]string{"app.css", "panel.css", "app.js", "search.js", "theme.js", "nav.js", "favicon.svg"}, panelScripts...)
+	for _, required := range required {
 		if _, ok := table[required]; !ok {
 			return nil, fmt.Errorf("static assets: %s is missing", required)
 		}
@@ -92,13 +93,24 @@ func (t assetTable) url(name string) string {
 	return "/static/" + name + "?v=" + t[name].hash
 }
 
+// panelScripts are the live panel's files; panel-core.js first, since the
+// others register with it.
+var panelScripts = []string{"panel-core.js", "panel-list.js", "panel-detail.js", "panel-chart.js", "panel-connect.js"}
+
 func (t assetTable) links() assetLinks {
+	panel := make([]string, len(panelScripts))
+	for i, name := range panelScripts {
+		panel[i] = t.url(name)
+	}
 	return assetLinks{
 		AppCSS:       t.url("app.css"),
 		HighlightCSS: t.url(highlightCSSName),
+		PanelCSS:     t.url("panel.css"),
 		AppJS:        t.url("app.js"),
 		SearchJS:     t.url("search.js"),
 		ThemeJS:      t.url("theme.js"),
+		NavJS:        t.url("nav.js"),
+		PanelJS:      panel,
 		Icon:         t.url("favicon.svg"),
 	}
 }

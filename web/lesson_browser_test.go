@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
@@ -27,12 +26,8 @@ func TestLessonPageInBrowser(t *testing.T) {
 	if len(course.Lessons) < 3 {
 		t.Fatalf("the course has %d lessons; this test needs three", len(course.Lessons))
 	}
-	site, err := New(Config{Course: course})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(site)
-	t.Cleanup(ts.Close)
+	// The course as the product serves it: with the live panel and its sandbox.
+	ts := newPanelServer(t, course).ts
 	b := newBrowser(t)
 
 	first, second := course.Lessons[0], course.Lessons[1]

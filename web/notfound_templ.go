@@ -56,7 +56,7 @@ func notFoundPage(c chrome) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = page(c, "Page not found", "", "").Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = page(c, "Page not found", "", "", false).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -11,6 +11,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /search.json", s.serveSearch)
 	s.mux.Handle("GET /static/", s.assets)
 	s.mux.HandleFunc("GET /healthz", serveHealth)
+	s.panelRoutes()
 	// Everything else, whatever the method, is the not-found page.
 	s.mux.HandleFunc("/", s.serveNotFound)
 }
@@ -38,8 +39,14 @@ func (s *Server) serveStart(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, lessonURL(first)+"?from=start", http.StatusSeeOther)
 }
 
+// serveLesson answers the whole page, or with ?partial=1 only the lesson
+// column, which the browser swaps in without reloading the panel.
 func (s *Server) serveLesson(w http.ResponseWriter, r *http.Request) {
-	body, ok := s.pages[r.PathValue("slug")]
+	pages := s.pages
+	if r.URL.Query().Get("partial") != "" {
+		pages = s.partials
+	}
+	body, ok := pages[r.PathValue("slug")]
 	if !ok {
 		s.serveNotFound(w, r)
 		return

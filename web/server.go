@@ -8,10 +8,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 
 	"github.com/a-h/templ"
 
+	"gatewaytour/inspector/live"
 	"gatewaytour/lessons"
 )
 
@@ -22,6 +24,11 @@ const DefaultProduct = "gatewaytour"
 type Config struct {
 	Course  *lessons.Course
 	Product string // shown in the header and titles; DefaultProduct when empty
+	// Live is the hub of frame streams the panel shows. Without it the
+	// panel's routes answer 503 and the lessons still work.
+	Live *live.Hub
+	// Logger receives the panel's warnings; never a token. Optional.
+	Logger *slog.Logger
 }
 
 // Server is the web room's http.Handler. Every page is rendered once in New;
@@ -31,9 +38,13 @@ type Server struct {
 	handler  http.Handler
 	course   *lessons.Course
 	pages    map[string][]byte // lesson slug → rendered page
+	partials map[string][]byte // lesson slug → the lesson column alone
 	notFound []byte
 	search   []byte
 	assets   assetTable
+	live     *live.Hub
+	log      *slog.Logger
+	csrf     string
 }
 
 // New renders every page of the course and returns the server.
@@ -48,14 +59,22 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{
-		mux:    http.NewServeMux(),
-		course: cfg.Course,
-		pages:  make(map[string][]byte, len(cfg.Course.Lessons)),
-		search: cfg.Course.SearchIndex(),
-		assets: assets,
+	csrf, err := newCSRFToken()
+	if err != nil {
+		return nil, err
 	}
-	c := chrome{Product: cfg.Product, Assets: assets.links(), Lessons: cfg.Course.Lessons}
+	s := &Server{
+		mux:      http.NewServeMux(),
+		course:   cfg.Course,
+		pages:    make(map[string][]byte, len(cfg.Course.Lessons)),
+		partials: make(map[string][]byte, len(cfg.Course.Lessons)),
+		search:   cfg.Course.SearchIndex(),
+		assets:   assets,
+		live:     cfg.Live,
+		log:      cfg.Logger,
+		csrf:     csrf,
+	}
+	c := chrome{Product: cfg.Product, Assets: assets.links(), Lessons: cfg.Course.Lessons, CSRF: csrf, HasLive: cfg.Live != nil, Panel: newPanelData()}
 	if err := s.renderPages(c); err != nil {
 		return nil, err
 	}
@@ -74,6 +93,9 @@ func (s *Server) renderPages(c chrome) error {
 			return fmt.Errorf("web: render lesson %q: %w", l.Slug, err)
 		}
 		s.pages[l.Slug] = body
+		if s.partials[l.Slug], err = render(lessonMain(c, v)); err != nil {
+			return fmt.Errorf("web: render lesson %q alone: %w", l.Slug, err)
+		}
 	}
 	body, err := render(notFoundPage(c))
 	if err != nil {

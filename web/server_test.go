@@ -48,7 +48,7 @@ func TestRoutes(t *testing.T) {
 		{"/lessons/first", 200, "text/html; charset=utf-8", []string{
 			"<title>First steps · gatewaytour</title>", "Lesson 1 of 3", `id="the-envelope"`,
 			`class="term"`, `aria-current="page"`, `rel="next" href="/lessons/second"`,
-			`<aside id="panel"`, "The live panel connects here", `id="mark-done"`, `data-lesson="first"`,
+			`<meta name="csrf-token" content="`, `id="mark-done"`, `data-lesson="first"`,
 		}},
 		{"/lessons/second", 200, "text/html; charset=utf-8", []string{
 			"Second &lt;look&gt;", "The middle &amp; more.", `rel="prev" href="/lessons/first"`,
@@ -210,7 +210,7 @@ func TestEveryRealLessonRenders(t *testing.T) {
 	if err != nil {
 		t.Fatalf("lessons.Load: %v", err)
 	}
-	_, ts := newTestServer(t, course)
+	ts := newPanelServer(t, course).ts
 	for _, l := range course.Lessons {
 		resp, body := get(t, ts.Client(), ts.URL+"/lessons/"+l.Slug)
 		if resp.StatusCode != 200 {

@@ -1,6 +1,9 @@
 package web
 
-import "gatewaytour/lessons"
+import (
+	"gatewaytour/inspector/gateway"
+	"gatewaytour/lessons"
+)
 
 // chrome is what every page shares: the product name, the asset URLs (with
 // their content hashes) and the table of contents.
@@ -8,6 +11,21 @@ type chrome struct {
 	Product string
 	Assets  assetLinks
 	Lessons []*lessons.Lesson
+	CSRF    string // this process's token for the panel's POSTs
+	HasLive bool   // a live hub is there, so lesson pages carry the panel
+	Panel   panelData
+}
+
+// panelData is the protocol vocabulary the panel's controls offer, taken
+// from the protocol package so the panel never spells an opcode itself.
+type panelData struct {
+	Opcodes []gateway.OpcodeInfo
+	Events  []gateway.EventInfo
+	Intents []gateway.IntentInfo
+}
+
+func newPanelData() panelData {
+	return panelData{Opcodes: gateway.Opcodes(), Events: gateway.Events(), Intents: gateway.IntentList()}
 }
 
 // assetLinks are the versioned URLs the pages refer to. They carry the
@@ -15,9 +33,12 @@ type chrome struct {
 type assetLinks struct {
 	AppCSS       string
 	HighlightCSS string
+	PanelCSS     string
 	AppJS        string
 	SearchJS     string
 	ThemeJS      string
+	NavJS        string
+	PanelJS      []string // in load order
 	Icon         string
 }
 

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"gatewaytour/inspector/live"
 	"gatewaytour/inspector/sandbox"
 	"gatewaytour/lessons"
 	"gatewaytour/web"
@@ -55,14 +56,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		log.Error("the course could not be loaded", "err", err)
 		return 1
 	}
-	site, err := web.New(web.Config{Course: course})
+	sb := sandbox.New(sf.config())
+	defer sb.Close()
+	// The hub holds the panel's streams: its own connection (to the sandbox
+	// by default, or to Discord with a token typed into the page), every
+	// other bot on the sandbox, and recordings. It closes before the sandbox.
+	hub := live.New(live.Config{Sandbox: sb, Logger: log})
+	defer hub.Close()
+	site, err := web.New(web.Config{Course: course, Live: hub, Logger: log})
 	if err != nil {
 		log.Error("the pages could not be built", "err", err)
 		return 1
 	}
-
-	sb := sandbox.New(sf.config())
-	defer sb.Close()
 	mountSandbox(site.Mount, sb)
 
 	listener, err := net.Listen("tcp", *addr)
@@ -72,6 +77,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	warnIfExposed(stderr, *addr)
 	url := browserURL(listener.Addr())
+	// The sandbox's REST API is on this very server; the hub learns where
+	// once the port is known.
+	hub.SetSandboxREST(url + "api/v10")
 	fmt.Fprintf(stdout, "gatewaytour is serving the course at %s\n", url)
 	fmt.Fprintf(stdout, "The sandbox (a local Discord) is at %sapi/v10 — run \"gatewaytour sandbox -h\" for its flags.\n", url)
 

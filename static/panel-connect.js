@@ -1,0 +1,215 @@
+// Gateway Tour live panel, connection: the state line, the stream picker,
+// the Connect dialog (sandbox, real Discord, a bot on the sandbox, a
+// recording), Disconnect, Export, and the panel's own size and collapse.
+"use strict";
+
+(() => {
+  const P = window.GatewayTourPanel;
+  const { el } = P;
+  const $ = (id) => document.getElementById(id);
+  let mode = "sandbox";
+
+  const STATE_TEXT = {
+    idle: "Not connected",
+    connecting: "Connecting…",
+    identified: "Identified",
+    resuming: "Resuming…",
+    closed: "Closed",
+    stopped: "Stopped",
+    recording: "Recording",
+  };
+
+  function showState() {
+    const info = P.streamInfo();
+    const box = $("conn-state");
+    const detail = $("conn-detail");
+    const st = info ? info.state : { kind: "idle" };
+    let text = STATE_TEXT[st.kind] || st.kind;
+    if (info && info.kind !== "recording" && st.target) text += st.target === "discord" ? " · Discord" : " · sandbox";
+    if (st.close) text += ` · ${st.close.code} ${st.close.name || ""}`.trimEnd();
+    if (!P.state.connected) text += " · reconnecting to the server…";
+    box.dataset.kind = st.kind;
+    box.querySelector(".conn-text").textContent = text;
+    const lines = [];
+    if (st.close) lines.push(st.close.meaning + (st.close.fix ? " Fix: " + st.close.fix : ""));
+    else if (st.detail) lines.push(st.detail);
+    detail.textContent = lines.join(" ");
+    detail.hidden = !lines.length;
+    detail.dataset.kind = st.close ? "closed" : "";
+    $("disconnect").hidden = !info || info.kind !== "inspector" || st.kind === "idle" || st.kind === "stopped";
+  }
+
+  function showStreams(streams) {
+    const select = $("stream-select");
+    const keep = P.state.streamID;
+    const options = streams.map((s) => {
+      const o = el("option", "", s.label || s.id);
+      o.value = s.id;
+      return o;
+    });
+    if (!streams.some((s) => s.id === keep)) {
+      const o = el("option", "", keep);
+      o.value = keep;
+      options.unshift(o);
+    }
+    select.replaceChildren(...options);
+    select.value = keep;
+    const bots = streams.filter((s) => s.kind === "sandbox-bot");
+    $("bot-list").replaceChildren(...bots.map((s) => {
+      const li = el("li", "bot-item");
+      const watch = el("button", "button button-small", "Watch");
+      watch.type = "button";
+      watch.dataset.stream = s.id;
+      watch.addEventListener("click", () => {
+        $("connect-dialog").close();
+        switchTo(s.id);
+      });
+      li.append(el("span", "bot-label", s.label || s.id), el("span", "bot-state", STATE_TEXT[s.state.kind] || s.state.kind), watch);
+      return li;
+    }));
+    $("bot-empty").hidden = bots.length > 0;
+    showState();
+  }
+
+  function switchTo(id) {
+    if (id !== P.state.streamID) P.open(id);
+    $("export-link").href = "/panel/export?stream=" + encodeURIComponent(id);
+    $("stream-select").value = id;
+    showState();
+  }
+
+  function setMode(next) {
+    mode = next;
+    for (const tab of document.querySelectorAll(".connect-tab")) {
+      const on = tab.id === "tab-" + mode;
+      tab.setAttribute("aria-selected", String(on));
+      $(tab.getAttribute("aria-controls")).hidden = !on;
+    }
+    $("intent-choices").hidden = mode !== "sandbox" && mode !== "discord";
+    const submit = $("connect-submit");
+    submit.hidden = mode === "bot";
+    submit.textContent = { sandbox: "Connect to the sandbox", discord: "Connect to Discord", recording: "Open the recording" }[mode] || "";
+    // The sandbox has every privileged intent enabled; on Discord they must
+    // be enabled in the portal first, so they start unticked there.
+    for (const box of document.querySelectorAll('#intent-choices input[name="intent"]')) {
+      box.checked = mode === "sandbox" || box.dataset.privileged !== "true";
+    }
+    showError("");
+  }
+
+  function showError(message) {
+    $("connect-error").textContent = message;
+    $("connect-error").hidden = !message;
+  }
+
+  async function submit() {
+    const button = $("connect-submit");
+    button.disabled = true;
+    try {
+      let answer;
+      if (mode === "recording") {
+        const file = $("recording-input").files[0];
+        if (!file) return showError("Choose an NDJSON file first.");
+        answer = await P.post("/panel/recording?name=" + encodeURIComponent(file.name), file, "application/x-ndjson");
+        if (answer.ok) {
+          $("connect-dialog").close();
+          switchTo(answer.data.id);
+        }
+      } else {
+        const intents = [...document.querySelectorAll('#intent-choices input[name="intent"]:checked')].map((b) => b.value);
+        const body = { mode, intents };
+        const tokenInput = $("token-input");
+        if (mode === "discord") body.token = tokenInput.value;
+        answer = await P.post("/panel/connect", body);
+        // The token has been sent; the page forgets it either way.
+        tokenInput.value = "";
+        if (answer.ok) {
+          $("connect-dialog").close();
+          switchTo("inspector");
+        }
+      }
+      if (!answer.ok) showError(answer.data.error || "The server said no (HTTP " + answer.status + ").");
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  // The panel's width is a CSS variable on the layout, dragged with the
+  // separator (or moved with ← → on it) and remembered.
+  function setupResize() {
+    const layout = document.querySelector(".layout");
+    const handle = $("panel-resizer");
+    const key = "gatewaytour.panelWidth";
+    const apply = (px) => {
+      const width = Math.max(320, Math.min(px, window.innerWidth * 0.7));
+      layout.style.setProperty("--panel-width", width + "px");
+      return width;
+    };
+    const saved = Number(localStorage.getItem(key));
+    if (saved) apply(saved);
+    handle.addEventListener("pointerdown", (e) => {
+      e.preventDefault();
+      handle.setPointerCapture(e.pointerId);
+      const move = (ev) => apply(window.innerWidth - ev.clientX - 16);
+      const up = () => {
+        handle.removeEventListener("pointermove", move);
+        handle.removeEventListener("pointerup", up);
+        try { localStorage.setItem(key, String($("panel").offsetWidth)); } catch { /* not remembered */ }
+      };
+      handle.addEventListener("pointermove", move);
+      handle.addEventListener("pointerup", up);
+    });
+    handle.addEventListener("keydown", (e) => {
+      if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+      e.preventDefault();
+      e.stopPropagation();
+      const w = apply($("panel").offsetWidth + (e.key === "ArrowLeft" ? 32 : -32));
+      try { localStorage.setItem(key, String(w)); } catch { /* not remembered */ }
+    });
+  }
+
+  function setCollapsed(collapsed) {
+    document.body.classList.toggle("panel-collapsed", collapsed);
+    const button = $("panel-collapse");
+    button.setAttribute("aria-expanded", String(!collapsed));
+    const label = collapsed ? "Show the panel" : "Hide the panel";
+    button.setAttribute("aria-label", label);
+    button.title = label;
+    try { localStorage.setItem("gatewaytour.panelCollapsed", JSON.stringify(collapsed)); } catch { /* not remembered */ }
+  }
+
+  P.on("ready", () => {
+    const dialog = $("connect-dialog");
+    $("sandbox-api-url").textContent = location.origin + "/api/v10";
+    $("connect-open").addEventListener("click", () => {
+      setMode(mode);
+      dialog.showModal();
+    });
+    for (const tab of document.querySelectorAll(".connect-tab")) tab.addEventListener("click", () => setMode(tab.id.slice(4)));
+    $("connect-form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      submit();
+    });
+    dialog.addEventListener("close", () => { $("token-input").value = ""; });
+    $("stream-select").addEventListener("change", (e) => switchTo(e.target.value));
+    $("disconnect").addEventListener("click", async () => {
+      const answer = await P.post("/panel/disconnect", {});
+      if (!answer.ok) P.emit("notice", answer.data.error);
+    });
+    $("panel-collapse").addEventListener("click", () => setCollapsed(!document.body.classList.contains("panel-collapsed")));
+    try {
+      if (JSON.parse(localStorage.getItem("gatewaytour.panelCollapsed"))) setCollapsed(true);
+    } catch { /* expanded */ }
+    setupResize();
+    setMode("sandbox");
+    showState();
+  });
+  P.on("streams", showStreams);
+  P.on("link", showState);
+  P.on("reveal", () => setCollapsed(false));
+  P.on("notice", (text) => {
+    const detail = $("conn-detail");
+    detail.textContent = text;
+    detail.hidden = !text;
+  });
+})();

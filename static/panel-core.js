@@ -1,0 +1,145 @@
+// Gateway Tour live panel, core: the stream of annotated frames from the
+// server (Server-Sent Events), the records kept in the page, and a small
+// event bus the other panel files (list, detail, chart, connect) hook into.
+// Frame data is only ever put in the page with textContent.
+"use strict";
+
+window.GatewayTourPanel = (() => {
+  // The page keeps this many records; older ones stay in the server's
+  // session and in the export.
+  const MAX_KEPT = 100000;
+  const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
+  const handlers = new Map();
+
+  const state = {
+    streamID: "inspector",
+    records: [], // oldest first
+    lastIndex: -1, // the highest index received on this stream
+    streams: [],
+    source: null,
+    connected: false,
+  };
+
+  function on(event, fn) {
+    if (!handlers.has(event)) handlers.set(event, []);
+    handlers.get(event).push(fn);
+  }
+
+  function emit(event, ...args) {
+    for (const fn of handlers.get(event) || []) {
+      try {
+        fn(...args);
+      } catch (err) {
+        console.error("panel " + event + " handler:", err);
+      }
+    }
+  }
+
+  // post sends a same-origin request with the CSRF token; the answer is
+  // { ok, status, data } with data the decoded JSON (or { error }).
+  async function post(url, body, contentType = "application/json") {
+    let r;
+    try {
+      r = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": contentType, "X-CSRF-Token": csrf, Accept: "application/json" },
+        body: contentType === "application/json" ? JSON.stringify(body) : body,
+        credentials: "same-origin",
+      });
+    } catch {
+      return { ok: false, status: 0, data: { error: "The server did not answer. Is gatewaytour still running?" } };
+    }
+    let data;
+    try {
+      data = await r.json();
+    } catch {
+      data = { error: (await r.text().catch(() => "")) || "HTTP " + r.status };
+    }
+    return { ok: r.ok, status: r.status, data };
+  }
+
+  function streamInfo(id = state.streamID) {
+    return state.streams.find((s) => s.id === id) || null;
+  }
+
+  function receive(batch) {
+    const receivedAt = Date.now();
+    const fresh = [];
+    for (const r of batch) {
+      // A reconnect resumes after the last id, so repeats are rare; drop them.
+      if (r.index <= state.lastIndex) continue;
+      state.lastIndex = r.index;
+      r.receivedAt = receivedAt;
+      fresh.push(r);
+    }
+    if (!fresh.length) return;
+    for (const r of fresh) state.records.push(r);
+    if (state.records.length > MAX_KEPT) {
+      // Trim in chunks so the copy happens rarely.
+      const drop = state.records.length - MAX_KEPT + Math.floor(MAX_KEPT / 10);
+      state.records.splice(0, drop);
+      emit("trim", drop);
+    }
+    emit("records", fresh);
+  }
+
+  // open follows a stream from its oldest held record. The browser's
+  // EventSource reconnects by itself after a drop or a sleep, sending the
+  // last id it saw, so the server carries on from the next record.
+  function open(id) {
+    state.source?.close();
+    state.streamID = id;
+    state.records = [];
+    state.lastIndex = -1;
+    emit("reset", id);
+    const source = new EventSource("/panel/events?stream=" + encodeURIComponent(id));
+    state.source = source;
+    source.addEventListener("records", (e) => receive(JSON.parse(e.data)));
+    source.addEventListener("gap", (e) => emit("gap", JSON.parse(e.data)));
+    source.addEventListener("streams", (e) => {
+      state.streams = JSON.parse(e.data).streams || [];
+      emit("streams", state.streams);
+    });
+    source.addEventListener("open", () => {
+      state.connected = true;
+      emit("link", "open");
+    });
+    source.addEventListener("error", () => {
+      if (state.source !== source) return;
+      state.connected = false;
+      emit("link", source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
+      if (source.readyState === EventSource.CLOSED && id !== "inspector") {
+        // The stream is gone (a bot disconnected long ago, a server restart).
+        emit("notice", "That stream is no longer available; back to the panel's own connection.");
+        open("inspector");
+      }
+    });
+  }
+
+  // Formatting shared by the list and the detail.
+  const pad = (n, w = 2) => String(n).padStart(w, "0");
+  function clock(iso) {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return "";
+    return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+  }
+  function bytes(n) {
+    if (n == null) return "";
+    if (n < 1024) return n + " B";
+    return (n / 1024).toFixed(n < 10240 ? 1 : 0) + " kB";
+  }
+  function el(tag, className, text) {
+    const e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    if (!document.getElementById("panel")) return;
+    emit("ready");
+    open(state.streamID);
+  });
+
+  return { state, on, emit, post, open, streamInfo, csrf, clock, bytes, el };
+})();

@@ -1,0 +1,232 @@
+package web
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gatewaytour/inspector"
+	"gatewaytour/inspector/live"
+	"gatewaytour/inspector/sandbox"
+	"gatewaytour/lessons"
+)
+
+// panelServer is the course server as main wires it: the real live hub on a
+// real sandbox mounted on the same server, with a short heartbeat so beats
+// show within seconds. Its log goes to a buffer the tests can search.
+type panelServer struct {
+	site *Server
+	ts   *httptest.Server
+	hub  *live.Hub
+	sb   *sandbox.Server
+	log  *syncBuffer
+	// responses is every response body the server sent, streams included,
+	// so a test can prove a secret never left it.
+	responses *syncBuffer
+}
+
+// syncBuffer is a bytes.Buffer safe for the logger and the test at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func newPanelServer(t testing.TB, course *lessons.Course) *panelServer {
+	t.Helper()
+	p := &panelServer{log: &syncBuffer{}, responses: &syncBuffer{}}
+	logger := slog.New(slog.NewTextHandler(p.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	p.sb = sandbox.New(sandbox.Config{HeartbeatInterval: time.Second, ServerHeartbeatEvery: -1})
+	t.Cleanup(p.sb.Close)
+	p.hub = live.New(live.Config{Sandbox: p.sb, Logger: logger})
+	t.Cleanup(p.hub.Close)
+	site, err := New(Config{Course: course, Live: p.hub, Logger: logger})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	p.site = site
+	h := p.sb.Handler()
+	for _, pattern := range []string{"/api/", "/gateway", "/gateway/", "/sandbox/"} {
+		site.Mount(pattern, h)
+	}
+	p.ts = httptest.NewServer(teeResponses(site, p.responses))
+	t.Cleanup(p.ts.Close)
+	p.hub.SetSandboxREST(p.ts.URL + "/api/v10")
+	return p
+}
+
+var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([0-9a-f]+)"`)
+
+// csrfToken reads the token from a page, as the panel's script does.
+func (p *panelServer) csrfToken(t testing.TB) string {
+	t.Helper()
+	resp, err := p.ts.Client().Get(p.ts.URL + "/lessons/" + p.site.course.Lessons[0].Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body bytes.Buffer
+	_, _ = body.ReadFrom(resp.Body)
+	m := csrfMeta.FindStringSubmatch(body.String())
+	if m == nil {
+		t.Fatal("the page has no csrf-token meta tag")
+	}
+	return m[1]
+}
+
+// sseEvent is one Server-Sent Event.
+type sseEvent struct {
+	Event, ID, Data string
+}
+
+// sseStream reads events from GET /panel/events in the background.
+type sseStream struct {
+	resp   *http.Response
+	events chan sseEvent
+	cancel context.CancelFunc
+}
+
+func openEvents(t testing.TB, p *panelServer, query string, header ...string) *sseStream {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.ts.URL+"/panel/events"+query, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := p.ts.Client().Do(req)
+	if err != nil {
+		cancel()
+		t.Fatalf("GET /panel/events: %v", err)
+	}
+	s := &sseStream{resp: resp, events: make(chan sseEvent, 1024), cancel: cancel}
+	t.Cleanup(func() {
+		cancel()
+		resp.Body.Close()
+	})
+	go func() {
+		defer close(s.events)
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(make([]byte, 1<<20), 64<<20)
+		var ev sseEvent
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case line == "":
+				if ev.Event != "" || ev.Data != "" {
+					s.events <- ev
+				}
+				ev = sseEvent{}
+			case strings.HasPrefix(line, "event: "):
+				ev.Event = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "id: "):
+				ev.ID = strings.TrimPrefix(line, "id: ")
+			case strings.HasPrefix(line, "data: "):
+				ev.Data += strings.TrimPrefix(line, "data: ")
+			}
+		}
+	}()
+	return s
+}
+
+// records waits for record batches until until returns true for one
+// record, and returns every record seen.
+func (s *sseStream) recordsUntil(t testing.TB, what string, until func(inspector.Record) bool) []inspector.Record {
+	t.Helper()
+	var seen []inspector.Record
+	deadline := time.After(30 * time.Second)
+	for {
+		select {
+		case ev, ok := <-s.events:
+			if !ok {
+				t.Fatalf("the event stream ended while waiting for %s", what)
+			}
+			if ev.Event != "records" {
+				continue
+			}
+			var batch []inspector.Record
+			if err := json.Unmarshal([]byte(ev.Data), &batch); err != nil {
+				t.Fatalf("records event is not a JSON array of records: %v", err)
+			}
+			if len(batch) == 0 || ev.ID != jsonInt(batch[len(batch)-1].Index) {
+				t.Fatalf("batch id %q does not name its last record", ev.ID)
+			}
+			for _, r := range batch {
+				seen = append(seen, r)
+				if until(r) {
+					return seen
+				}
+			}
+		case <-deadline:
+			t.Fatalf("gave up waiting for %s after %d records", what, len(seen))
+		}
+	}
+}
+
+func jsonInt(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+func isOp(r inspector.Record, op int) bool { return r.Op != nil && int(*r.Op) == op }
+
+func isEvent(r inspector.Record, t string) bool { return r.T != nil && *r.T == t }
+
+// teeResponses copies every response's headers and body into out.
+func teeResponses(next http.Handler, out *syncBuffer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(&teeWriter{ResponseWriter: w, out: out}, r)
+	})
+}
+
+type teeWriter struct {
+	http.ResponseWriter
+	out *syncBuffer
+}
+
+func (t *teeWriter) WriteHeader(status int) {
+	for k, v := range t.Header() {
+		_, _ = t.out.Write([]byte(k + ": " + strings.Join(v, ",") + "\n"))
+	}
+	t.ResponseWriter.WriteHeader(status)
+}
+
+func (t *teeWriter) Write(b []byte) (int, error) {
+	_, _ = t.out.Write(b)
+	return t.ResponseWriter.Write(b)
+}
+
+// Hijack hands the connection to the sandbox's websocket upgrade; frames
+// on the websocket are the gateway's own and not recorded here.
+func (t *teeWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return http.NewResponseController(t.ResponseWriter).Hijack()
+}
+
+func (t *teeWriter) Flush() {
+	if f, ok := t.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
