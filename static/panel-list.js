@@ -10,7 +10,7 @@
   const ROW = 28; // px; must match .frame-row in app.css
   const OVERSCAN = 8;
 
-  let list, spacer, count, gapNote, jump;
+  let list, spacer, count, gapNote, jump, empty;
   let view = []; // records that pass the filters, oldest first
   let selected = null;
   let follow = true; // stick to the newest frame
@@ -127,6 +127,9 @@
     count.textContent = total ? text : "No frames yet";
     count.dataset.total = total;
     jump.hidden = follow || paused;
+    empty.hidden = view.length > 0;
+    empty.textContent = !total ? "Waiting for frames…" :
+      filter.error ? filter.error + "." : "No frames match the filters yet; new ones appear here as they arrive.";
   }
 
   function onRecords(fresh) {
@@ -182,7 +185,8 @@
     count = document.getElementById("frame-count");
     gapNote = document.getElementById("frame-gap");
     spacer = el("div", "frame-spacer");
-    list.append(spacer);
+    empty = el("p", "frame-empty");
+    list.append(spacer, empty);
     jump = el("button", "button button-small frame-jump", "↓ newest");
     jump.type = "button";
     jump.hidden = true;

@@ -1,0 +1,112 @@
+package web
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"gatewaytour/inspector/client"
+	"gatewaytour/inspector/gateway"
+	"gatewaytour/inspector/sandbox"
+)
+
+// startSandboxBot connects a bot of its own to the test server's sandbox,
+// the way a reader's discordgo or discord.py bot would, until the test ends.
+func startSandboxBot(t *testing.T, p *panelServer, name string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	bot, err := client.New(client.Config{
+		RESTBase:   p.ts.URL + "/api/v10",
+		Token:      sandbox.Token,
+		Intents:    gateway.DefaultIntents,
+		Properties: gateway.IdentifyProperties{OS: "linux", Browser: name, Device: name},
+		ConnPrefix: name,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = bot.Run(ctx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+}
+
+// TestPanelSourcesInBrowser picks another sandbox bot's stream in the
+// Connect dialog, exports the panel's own stream, opens that export as a
+// recording, and looks at the panel in the dark theme and on a phone.
+func TestPanelSourcesInBrowser(t *testing.T) {
+	p := newPanelServer(t, panelCourse(t))
+	b := newBrowser(t)
+	b.do(t, "open a lesson", prefersColorScheme("dark"), chromedp.Navigate(p.ts.URL+"/lessons/second"))
+	b.waitTrue(t, "the panel is identified", `document.querySelector("#conn-state").dataset.kind === "identified"`)
+
+	// A bot on the sandbox.
+	startSandboxBot(t, p, "panelbot")
+	b.do(t, "open Connect", chromedp.Click(chromedp.CSS("#connect-open")))
+	b.do(t, "pick the bot tab", chromedp.Click(chromedp.CSS("#tab-bot")))
+	b.waitTrue(t, "the bot is listed", `document.querySelector("#bot-list button[data-stream]")`)
+	b.screenshot(t, "panel-connect-bot-dark")
+	botStream := evalIn[string](t, b, `document.querySelector("#bot-list button[data-stream]").dataset.stream`)
+	b.do(t, "watch the bot", chromedp.Click(chromedp.CSS("#bot-list button[data-stream]")))
+	b.waitTrue(t, "the bot's stream is shown", panelJS+".state.streamID === "+jsString(botStream)+
+		` && document.querySelector("#stream-select").value === `+jsString(botStream))
+	b.waitTrue(t, "the bot's Hello and READY", recordsWhere("r.op === 10")+" === 1 && "+recordsWhere(`r.t === "READY"`)+" === 1")
+	// Frames before Identify (Hello) cannot name the bot yet.
+	peers := evalIn[[]string](t, b, `[...new Set(`+panelJS+`.state.records.map((r) => r.peer || ""))]`)
+	for _, peer := range peers {
+		if peer != "" && peer != "panelbot" {
+			t.Errorf("the bot's stream holds a frame of %q", peer)
+		}
+	}
+
+	// Back to the panel's own stream, through the picker.
+	b.do(t, "pick the inspector", setField("#stream-select", "inspector"))
+	b.waitTrue(t, "the inspector's stream is back", panelJS+`.state.streamID === "inspector" && `+recordsWhere(`r.t === "READY"`)+" === 1")
+
+	// Export: an attachment of NDJSON records that opens again as a recording.
+	href := evalIn[string](t, b, `document.querySelector("#export-link").href`)
+	if !strings.HasSuffix(href, "/panel/export?stream=inspector") {
+		t.Errorf("the export link is %q", href)
+	}
+	status, _, body := p.request(t, "GET", "/panel/export?stream=inspector", "")
+	if status != 200 || !strings.Contains(body, `"op_name":"Hello"`) {
+		t.Fatalf("export: %d, %.100q", status, body)
+	}
+	file := filepath.Join(t.TempDir(), "session.ndjson")
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.do(t, "open Connect", chromedp.Click(chromedp.CSS("#connect-open")))
+	b.do(t, "pick the recording tab", chromedp.Click(chromedp.CSS("#tab-recording")))
+	b.do(t, "choose the file", chromedp.SetUploadFiles(chromedp.CSS("#recording-input"), []string{file}))
+	b.do(t, "open it", chromedp.Click(chromedp.CSS("#connect-submit")))
+	b.waitTrue(t, "the recording is shown", panelJS+`.state.streamID.startsWith("recording") && `+recordsWhere("r.op === 10")+" === 1")
+	b.waitTrue(t, "the state says recording", `document.querySelector("#conn-state").dataset.kind === "recording"`)
+	b.waitTrue(t, "the picker names the file", `document.querySelector("#stream-select").selectedOptions[0].textContent.includes("session.ndjson")`)
+	b.do(t, "select READY", chromedp.Click(chromedp.CSS(`a.frame-link[data-frame-t="MESSAGE_CREATE"]`)))
+	b.screenshot(t, "panel-recording-dark")
+
+	// A phone: the panel stacks under the lesson and does not scroll sideways.
+	b.do(t, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	b.waitTrue(t, "the panel is under the lesson", `document.getElementById("panel").getBoundingClientRect().top >= document.querySelector(".pager").getBoundingClientRect().bottom`)
+	if w := evalIn[float64](t, b, "document.documentElement.scrollWidth"); w > 390 {
+		t.Errorf("the page is %.0f px wide on a 390 px phone", w)
+	}
+	b.do(t, "scroll to the panel", chromedp.ScrollIntoView(chromedp.CSS("#panel")))
+	b.screenshot(t, "panel-phone-dark")
+	b.do(t, "light theme", prefersColorScheme("light"))
+	b.screenshot(t, "panel-phone-light")
+
+	if problems := b.consoleProblems(); len(problems) > 0 {
+		t.Errorf("console problems: %q", problems)
+	}
+}
