@@ -97,7 +97,8 @@
     op.textContent = r.op == null ? "✕" : String(r.op);
     op.title = r.op == null ? (r.close ? "websocket close" : "no readable op") : `op ${r.op} ${r.op_name || ""}`;
     t.textContent = r.t || (r.close ? `Close ${r.close.code}` : r.op_name || "");
-    s.textContent = r.s == null ? "" : "#" + r.s;
+    s.textContent = r.s == null ? "" : String(r.s);
+    s.title = r.s == null ? "" : "sequence number s";
     size.textContent = bytes(r.size);
     summary.textContent = r.summary || r.error || "";
     row.classList.toggle("late", !!(r.heartbeat && r.heartbeat.late));
@@ -190,7 +191,7 @@
     jump = el("button", "button button-small frame-jump", "↓ newest");
     jump.type = "button";
     jump.hidden = true;
-    list.parentElement.insertBefore(jump, list.nextSibling);
+    count.parentElement.append(jump);
     jump.addEventListener("click", () => { follow = true; schedule(); });
 
     let lastTop = 0;

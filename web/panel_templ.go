@@ -42,7 +42,7 @@ func panel(c chrome) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<div id=\"frame-gap\" class=\"frame-gap\" role=\"status\" hidden></div><div id=\"frame-list\" class=\"frame-list script-only\" role=\"listbox\" tabindex=\"0\" aria-label=\"Frames\"></div><p id=\"frame-count\" class=\"frame-count script-only\" aria-live=\"off\">No frames yet</p><section id=\"frame-detail\" class=\"frame-detail script-only\" aria-label=\"Selected frame\"><p class=\"frame-detail-empty\">Select a frame to see its notes and payload.</p></section></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<div id=\"frame-gap\" class=\"frame-gap\" role=\"status\" hidden></div><div id=\"frame-list\" class=\"frame-list script-only\" role=\"listbox\" tabindex=\"0\" aria-label=\"Frames\"></div><p class=\"frame-count script-only\"><span id=\"frame-count\" aria-live=\"off\">No frames yet</span></p><section id=\"frame-detail\" class=\"frame-detail script-only\" aria-label=\"Selected frame\"><p class=\"frame-detail-empty\">Select a frame to see its notes and payload.</p></section></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
