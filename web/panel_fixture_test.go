@@ -53,13 +53,19 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-func newPanelServer(t testing.TB, course *lessons.Course) *panelServer {
+// newPanelServer starts the server; configure, if given, adjusts the hub's
+// configuration first.
+func newPanelServer(t testing.TB, course *lessons.Course, configure ...func(*live.Config)) *panelServer {
 	t.Helper()
 	p := &panelServer{log: &syncBuffer{}, responses: &syncBuffer{}}
 	logger := slog.New(slog.NewTextHandler(p.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	p.sb = sandbox.New(sandbox.Config{HeartbeatInterval: time.Second, ServerHeartbeatEvery: -1})
 	t.Cleanup(p.sb.Close)
-	p.hub = live.New(live.Config{Sandbox: p.sb, Logger: logger})
+	cfg := live.Config{Sandbox: p.sb, Logger: logger}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	p.hub = live.New(cfg)
 	t.Cleanup(p.hub.Close)
 	site, err := New(Config{Course: course, Live: p.hub, Logger: logger})
 	if err != nil {

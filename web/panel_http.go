@@ -200,6 +200,17 @@ func checkToken(token string) string {
 	case strings.ContainsFunc(token, func(r rune) bool { return r <= ' ' || r > '~' }):
 		return "a bot token has no spaces or special characters; paste it again"
 	}
+	// Three dot-separated parts of base64url text. Checked here too, so a
+	// slip of the clipboard never leaves this machine.
+	parts := strings.Split(token, ".")
+	for _, p := range parts {
+		if p == "" || strings.Trim(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
+			return "that does not look like a bot token: it is three parts joined by dots; copy it again from the Developer Portal's Bot page"
+		}
+	}
+	if len(parts) != 3 {
+		return "that does not look like a bot token: it is three parts joined by dots; copy it again from the Developer Portal's Bot page"
+	}
 	return ""
 }
 

@@ -100,6 +100,8 @@ func TestPanelConnectExplainsBadInput(t *testing.T) {
 		{`{"mode":"discord"}`, "paste the bot token"},
 		{`{"mode":"discord","token":"has space.in.it"}`, "no spaces"},
 		{`{"mode":"discord","token":"` + strings.Repeat("x", 300) + `"}`, "too long"},
+		{`{"mode":"discord","token":"client-secret-not-a-token"}`, "three parts joined by dots"},
+		{`{"mode":"discord","token":"a..c"}`, "three parts joined by dots"},
 	}
 	for _, tc := range cases {
 		status, ctype, got := p.request(t, http.MethodPost, "/panel/connect", tc.body, "Content-Type", "application/json", csrfHeader, token)
