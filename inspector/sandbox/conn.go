@@ -256,19 +256,17 @@ func (c *conn) write(frame []byte) error {
 		}
 		kind, wire = websocket.BinaryMessage, z
 	}
-	_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-	if err := c.ws.WriteMessage(kind, wire); err != nil {
-		return err
-	}
+	// Publish before writing: once the bytes are out, the client may answer
+	// at once, and observers must see the question before the answer.
 	c.srv.publish(c, gateway.Recv, frame, len(wire), nil)
-	return nil
+	_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+	return c.ws.WriteMessage(kind, wire)
 }
 
 func (c *conn) writeClose(cf gateway.CloseFrame) {
 	msg := websocket.FormatCloseMessage(int(cf.Code), cf.Reason)
-	if err := c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(writeWait)); err == nil {
-		c.srv.publish(c, gateway.Recv, nil, len(msg), &cf)
-	}
+	c.srv.publish(c, gateway.Recv, nil, len(msg), &cf) // before the client can answer it
+	_ = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(writeWait))
 	select { // give the client a moment to answer the close before hanging up
 	case <-c.readDone:
 	case <-time.After(closeWait):

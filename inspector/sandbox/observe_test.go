@@ -63,3 +63,36 @@ func TestSlowObserverLosesFramesButNeverBlocks(t *testing.T) {
 	cancel()
 	cancel() // idempotent
 }
+
+// An observer must see each server frame before the client's answer to it,
+// or a panel would show Identify before the Hello it answers.
+func TestObserversSeeQuestionsBeforeAnswers(t *testing.T) {
+	s, ts := startSandbox(t, testConfig())
+	frames, cancel := s.Observe(1024)
+	defer cancel()
+	for range 20 {
+		c := dial(t, ts, "?v=10")
+		c.expect(gateway.OpHello, "")
+		c.send(gateway.OpHeartbeat, nil)
+		c.expect(gateway.OpHeartbeatACK, "")
+		_ = c.ws.Close()
+	}
+	last := map[string]gateway.Opcode{}
+	seen := 0
+	for seen < 20*3 {
+		f := nextFrame(t, frames)
+		if f.Data == nil {
+			continue
+		}
+		p, err := gateway.DecodePayload(f.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[gateway.Opcode]gateway.Opcode{gateway.OpHello: -1, gateway.OpHeartbeat: gateway.OpHello, gateway.OpHeartbeatACK: gateway.OpHeartbeat}[p.Op]
+		if prev, ok := last[f.Conn]; (ok || want != -1) && prev != want {
+			t.Fatalf("%s: %s observed after %s", f.Conn, p.Op, prev)
+		}
+		last[f.Conn] = p.Op
+		seen++
+	}
+}
