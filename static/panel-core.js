@@ -96,6 +96,12 @@ window.GatewayTourPanel = (() => {
     state.source = source;
     source.addEventListener("records", (e) => receive(JSON.parse(e.data)));
     source.addEventListener("gap", (e) => emit("gap", JSON.parse(e.data)));
+    source.addEventListener("reset", () => {
+      // The program restarted: its stream is a new one.
+      state.records = [];
+      state.lastIndex = -1;
+      emit("reset", id);
+    });
     source.addEventListener("streams", (e) => {
       state.streams = JSON.parse(e.data).streams || [];
       emit("streams", state.streams);

@@ -101,6 +101,7 @@
     s.title = r.s == null ? "" : "sequence number s";
     size.textContent = bytes(r.size);
     summary.textContent = r.summary || r.error || "";
+    summary.title = summary.textContent;
     row.classList.toggle("late", !!(r.heartbeat && r.heartbeat.late));
     row.classList.toggle("has-close", !!r.close);
     const isSelected = selected === r;

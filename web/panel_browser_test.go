@@ -98,12 +98,14 @@ func TestPanelInBrowser(t *testing.T) {
 		t.Errorf("%d Hello frames after navigation, want still 1", n)
 	}
 
+	checkDroppedStreamResumes(t, b, p)
+
 	// A message's author is a user, its member a member; its HTML is text.
 	const evil = `<img src=x onerror=alert(1)>`
 	if _, err := p.sb.Post(sandbox.GeneralChannelID, sandbox.DefaultMemberID, evil); err != nil {
 		t.Fatal(err)
 	}
-	b.waitTrue(t, "the message arrives", recordsWhere(`r.t === "MESSAGE_CREATE"`)+" >= 1")
+	b.waitTrue(t, "the message arrives", recordsWhere(`r.t === "MESSAGE_CREATE" && r.summary.includes("onerror")`)+" === 1")
 	b.do(t, "follow the MESSAGE_CREATE link", chromedp.Click(chromedp.CSS(`a.frame-link[data-frame-t="MESSAGE_CREATE"]`)))
 	b.waitTrue(t, "author marked as a user", `document.querySelector('#payload .obj-user[data-path="d.author"]')`)
 	b.waitTrue(t, "member marked as a member", `document.querySelector('#payload .obj-member[data-path="d.member"]')`)
@@ -126,8 +128,11 @@ func TestPanelInBrowser(t *testing.T) {
 		t.Errorf("a JavaScript dialog opened: %q", msg)
 	default:
 	}
-	if problems := b.consoleProblems(); len(problems) > 0 {
-		t.Errorf("console problems: %q", problems)
+	for _, problem := range b.consoleProblems() {
+		// The one the test caused on purpose: the stream cut mid-response.
+		if !strings.Contains(problem, "ERR_INCOMPLETE_CHUNKED_ENCODING") || !strings.Contains(problem, "/panel/events") {
+			t.Errorf("console problem: %s", problem)
+		}
 	}
 }
 
@@ -196,4 +201,24 @@ func setField(sel, value string) chromedp.Action[chromedp.Void] {
 			jsString(value)+`; f.dispatchEvent(new Event(f.tagName === "SELECT" ? "change" : "input")); return true; })()`))
 		return err
 	})
+}
+
+// checkDroppedStreamResumes cuts the page's event stream (as a sleeping
+// laptop or a flaky network does) while a message is sent: the browser
+// reconnects by itself, and the list has every record once, in order.
+func checkDroppedStreamResumes(t *testing.T, b *browserSession, p *panelServer) {
+	t.Helper()
+	opens := evalIn[int](t, b, `performance.getEntriesByType("resource").filter((e) => e.name.includes("/panel/events")).length`)
+	p.ts.CloseClientConnections()
+	if _, err := p.sb.Post(sandbox.GeneralChannelID, sandbox.DefaultMemberID, "sent while the page was away"); err != nil {
+		t.Fatal(err)
+	}
+	b.waitTrue(t, "the message arrives after the reconnect", recordsWhere(`r.summary && r.summary.includes("sent while the page was away")`)+" === 1")
+	if n := evalIn[int](t, b, `performance.getEntriesByType("resource").filter((e) => e.name.includes("/panel/events")).length`); n <= opens {
+		t.Errorf("the event stream was not opened again (%d requests before, %d after)", opens, n)
+	}
+	contiguous := panelJS + ".state.records.every((r, i, all) => r.index === all[0].index + i)"
+	if !evalIn[bool](t, b, contiguous) {
+		t.Error("after the reconnect the records are not one contiguous run: some were lost or repeated")
+	}
 }

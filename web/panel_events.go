@@ -20,7 +20,8 @@ import (
 // next index and nothing is lost while the session's ring still holds it.
 // When the ring no longer does, an "event: gap" says how many were missed.
 // "event: streams" carries the list of streams (and their connection state)
-// whenever it changes.
+// whenever it changes; "event: reset" says the stream starts over (the
+// browser's last id came from before a restart of the program).
 const (
 	// flushEvery bounds how often batches go out under load: 20 writes a
 	// second carry 1,000 frames a second cheaply. A lone frame still goes
@@ -80,6 +81,12 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 
+	// An id from before a restart of the program can lie beyond this
+	// stream's end; start over from its beginning and say so.
+	restart := false
+	if oldest, next := st.Session().Bounds(); from > next {
+		from, restart = oldest, true
+	}
 	ctx := r.Context()
 	batches := make(chan batch, 1)
 	go readBatches(ctx, st.Session(), from, batches)
@@ -96,6 +103,9 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	writeEvent(out, "", "", []byte("retry: "+strconv.Itoa(reconnectMS)))
 	writeEvent(out, "streams", "", mustJSON(streamsAnswer{Streams: h.Streams()}))
+	if restart {
+		writeEvent(out, "reset", "", []byte(`{}`))
+	}
 	if !send() {
 		return
 	}

@@ -111,6 +111,8 @@ type sseStream struct {
 	resp   *http.Response
 	events chan sseEvent
 	cancel context.CancelFunc
+	// pending holds records of the last batch after the one a wait stopped at.
+	pending []inspector.Record
 }
 
 func openEvents(t testing.TB, p *panelServer, query string, header ...string) *sseStream {
@@ -163,6 +165,14 @@ func openEvents(t testing.TB, p *panelServer, query string, header ...string) *s
 func (s *sseStream) recordsUntil(t testing.TB, what string, until func(inspector.Record) bool) []inspector.Record {
 	t.Helper()
 	var seen []inspector.Record
+	for len(s.pending) > 0 {
+		r := s.pending[0]
+		s.pending = s.pending[1:]
+		seen = append(seen, r)
+		if until(r) {
+			return seen
+		}
+	}
 	deadline := time.After(30 * time.Second)
 	for {
 		select {
@@ -180,9 +190,10 @@ func (s *sseStream) recordsUntil(t testing.TB, what string, until func(inspector
 			if len(batch) == 0 || ev.ID != jsonInt(batch[len(batch)-1].Index) {
 				t.Fatalf("batch id %q does not name its last record", ev.ID)
 			}
-			for _, r := range batch {
+			for i, r := range batch {
 				seen = append(seen, r)
 				if until(r) {
+					s.pending = batch[i+1:]
 					return seen
 				}
 			}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,6 +72,7 @@ func TestPanelSourcesInBrowser(t *testing.T) {
 	// Back to the panel's own stream, through the picker.
 	b.do(t, "pick the inspector", setField("#stream-select", "inspector"))
 	b.waitTrue(t, "the inspector's stream is back", panelJS+`.state.streamID === "inspector" && `+recordsWhere(`r.t === "READY"`)+" === 1")
+	checkCollapseAndResize(t, b)
 
 	// Export: an attachment of NDJSON records that opens again as a recording.
 	href := evalIn[string](t, b, `document.querySelector("#export-link").href`)
@@ -109,4 +111,20 @@ func TestPanelSourcesInBrowser(t *testing.T) {
 	if problems := b.consoleProblems(); len(problems) > 0 {
 		t.Errorf("console problems: %q", problems)
 	}
+}
+
+// checkCollapseAndResize hides the panel while its stream carries on, shows
+// it again, and widens it from the keyboard on its separator.
+func checkCollapseAndResize(t *testing.T, b *browserSession) {
+	t.Helper()
+	width := `document.getElementById("panel").getBoundingClientRect().width`
+	wide := evalIn[float64](t, b, width)
+	count := evalIn[int](t, b, panelJS+".state.records.length")
+	b.do(t, "collapse the panel", chromedp.Click(chromedp.CSS("#panel-collapse")))
+	b.waitTrue(t, "the panel is a narrow strip", width+" < 80")
+	b.waitTrue(t, "frames keep arriving while it is hidden", fmt.Sprintf("%s.state.records.length > %d", panelJS, count))
+	b.do(t, "expand the panel", chromedp.Click(chromedp.CSS("#panel-collapse")))
+	b.waitTrue(t, "the panel is back", fmt.Sprintf("Math.abs(%s - %f) < 2", width, wide))
+	b.do(t, "focus the separator", chromedp.Focus(chromedp.CSS("#panel-resizer")), keyWithoutText("ArrowLeft", "ArrowLeft", 37))
+	b.waitTrue(t, "the panel is wider", fmt.Sprintf("%s > %f + 16", width, wide))
 }
