@@ -68,14 +68,12 @@
       bars.append(bar);
     });
     const base = node("line", { x1: 0, x2: W, y1: H - 0.5, y2: H - 0.5, class: "hb-axis" });
-    const scale = node("text", { x: 2, y: 10, class: "hb-scale" });
-    scale.textContent = shown.some((b) => b.rtt != null) ? "max " + fmt(maxRTT) : "";
-    svg.replaceChildren(base, bars, scale);
+    svg.replaceChildren(base, bars);
     const late = beats.filter((b) => b.late).length;
     const last = [...beats].reverse().find((b) => b.rtt != null);
     summary.textContent = interval == null ? "waiting for Hello…" :
       `every ${fmt(interval)} · ${beats.length} beat${beats.length === 1 ? "" : "s"}` +
-      (last ? ` · last ACK ${fmt(last.rtt)}` : "") + (late ? ` · ${late} late` : "");
+      (last ? ` · last ACK ${fmt(last.rtt)} (bars up to ${fmt(maxRTT)})` : "") + (late ? ` · ${late} late` : "");
     figure.classList.toggle("has-late", late > 0);
   }
 

@@ -115,6 +115,8 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-ctx.Done():
 			return
+		case <-s.streamsDone:
+			return
 		case b := <-batches:
 			// A batch ends at a gap, so its records came before it.
 			if n := len(b.records); n > 0 {

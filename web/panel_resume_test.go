@@ -97,3 +97,21 @@ func TestPanelEventsStartOverAfterARestart(t *testing.T) {
 		t.Errorf("after a reset the stream starts at %d, want 0", got[0].Index)
 	}
 }
+
+func TestCloseStreamsEndsOpenStreams(t *testing.T) {
+	p := newPanelServer(t, fixtureCourse(t))
+	s := openEvents(t, p, "")
+	s.nextEvent(t, "streams")
+	p.site.CloseStreams()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case _, open := <-s.events:
+			if !open {
+				return
+			}
+		case <-deadline:
+			t.Fatal("the event stream stayed open after CloseStreams")
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/a-h/templ"
 
@@ -45,6 +46,9 @@ type Server struct {
 	live     *live.Hub
 	log      *slog.Logger
 	csrf     string
+	// streamsDone ends every live event stream (CloseStreams).
+	streamsDone chan struct{}
+	closeOnce   sync.Once
 }
 
 // New renders every page of the course and returns the server.
@@ -73,6 +77,8 @@ func New(cfg Config) (*Server, error) {
 		live:     cfg.Live,
 		log:      cfg.Logger,
 		csrf:     csrf,
+
+		streamsDone: make(chan struct{}),
 	}
 	c := chrome{Product: cfg.Product, Assets: assets.links(), Lessons: cfg.Course.Lessons, CSRF: csrf, HasLive: cfg.Live != nil, Panel: newPanelData()}
 	if err := s.renderPages(c); err != nil {
@@ -81,6 +87,12 @@ func New(cfg Config) (*Server, error) {
 	s.routes()
 	s.handler = secure(s.mux)
 	return s, nil
+}
+
+// CloseStreams ends every open live event stream, so a graceful shutdown
+// need not wait for browser tabs that would otherwise listen forever.
+func (s *Server) CloseStreams() {
+	s.closeOnce.Do(func() { close(s.streamsDone) })
 }
 
 func (s *Server) renderPages(c chrome) error {

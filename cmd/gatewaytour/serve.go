@@ -88,6 +88,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			log.Warn("could not open the browser; open the address yourself", "url", url, "err", err)
 		}
 	}
+	// Open panel tabs hold event streams; end them when shutdown begins.
+	context.AfterFunc(ctx, site.CloseStreams)
 	return serveUntilDone(ctx, listener, site, log, stderr)
 }
 
