@@ -4,6 +4,7 @@
 //	gatewaytour [serve] [-addr 127.0.0.1:8080] [-open]
 //	gatewaytour sandbox [-addr 127.0.0.1:8080]
 //	gatewaytour watch [--json] [-v] [--sandbox] [--intents LIST]
+//	gatewaytour proxy [-addr 127.0.0.1:8090] [-upstream https://discord.com] [-json] [-v]
 //
 // main only parses flags and wires packages together; the behaviour lives in
 // the packages (web, lessons, inspector).
@@ -22,6 +23,7 @@ Usage:
   gatewaytour [serve] [flags]   serve the course in the browser (default)
   gatewaytour sandbox [flags]   serve only the sandbox, a local Discord your own bot can log in to
   gatewaytour watch [flags]     annotated gateway frames in the terminal
+  gatewaytour proxy [flags]     pass your own bot's traffic through to Discord and watch it
   gatewaytour help              show this text
 
 Run "gatewaytour <command> -h" for the flags.
@@ -45,6 +47,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runSandbox(args, stdout, stderr)
 	case "watch":
 		return runWatch(args, stdout, stderr)
+	case "proxy":
+		return runProxy(args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0

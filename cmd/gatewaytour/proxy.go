@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"sync/atomic"
+	"syscall"
+
+	"gatewaytour/inspector/gateway"
+	"gatewaytour/inspector/proxy"
+	"gatewaytour/inspector/watch"
+)
+
+// runProxy passes a bot's traffic through to Discord (or another upstream)
+// and prints every frame, annotated, as it goes by.
+func runProxy(args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("gatewaytour proxy", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	addr := flags.String("addr", "127.0.0.1:8090", "loopback address the proxy listens on; point your bot here")
+	upstream := flags.String("upstream", proxy.DefaultUpstream, "where REST calls and the gateway really go")
+	asJSON := flags.Bool("json", false, "print NDJSON frame records instead of lines")
+	verbose := flags.Bool("v", false, "add notes, terms and the pretty-printed payload to each frame")
+	color := flags.String("color", "auto", "colour the output: auto, always or never")
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	// A generous buffer: the sink must never hold up the bot's traffic,
+	// so a frame the terminal cannot keep up with is dropped and counted.
+	frames := make(chan gateway.WireFrame, 8192)
+	var dropped atomic.Int64
+	p, err := proxy.New(proxy.Config{Upstream: *upstream, Listen: *addr, Logger: log, Sink: func(f gateway.WireFrame) {
+		select {
+		case frames <- f:
+		default:
+			dropped.Add(1)
+		}
+	}})
+	if err != nil {
+		fmt.Fprintf(stderr, "gatewaytour proxy: %v\n", err)
+		return 2
+	}
+	served := make(chan error, 1)
+	go func() {
+		served <- p.ListenAndServe(ctx, func(a net.Addr) {
+			fmt.Fprint(stderr, proxyRecipe(strings.TrimSuffix(browserURL(a), "/"), *upstream))
+		})
+	}()
+	watched := make(chan error, 1)
+	go func() {
+		watched <- watch.Run(ctx, watch.Options{Frames: frames, JSON: *asJSON, Verbose: *verbose, Color: wantColor(*color, stdout)}, stdout)
+	}()
+	select {
+	case err := <-served:
+		if err != nil {
+			fmt.Fprintf(stderr, "gatewaytour proxy: %v\n", err)
+			return 1
+		}
+	case <-ctx.Done():
+		<-served
+	}
+	stop()
+	<-watched
+	if n := dropped.Load(); n > 0 {
+		fmt.Fprintf(stderr, "gatewaytour proxy: %d frames were not shown because the terminal fell behind\n", n)
+	}
+	return 0
+}
+
+// proxyRecipe says how to point discord.py and discordgo at the proxy.
+func proxyRecipe(base, upstream string) string {
+	ws := "ws://" + strings.TrimPrefix(base, "http://")
+	return strings.NewReplacer("{BASE}", base, "{WS}", ws+"/gateway", "{UP}", upstream).Replace(`The proxy is serving at {BASE} and passes everything through to {UP}.
+Your token only passes through memory: it is never logged, and every frame shown has it redacted.
+
+discord.py — put these lines before bot.run(...):
+
+    import discord, yarl
+    discord.http.Route.BASE = "{BASE}/api/v10"
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL("{WS}")
+
+discordgo — set these package variables before session.Open():
+
+    discordgo.EndpointAPI = "{BASE}/api/v9/"
+    discordgo.EndpointGateway = discordgo.EndpointAPI + "gateway"
+    discordgo.EndpointGatewayBot = discordgo.EndpointGateway + "/bot"
+    discordgo.EndpointUsers = discordgo.EndpointAPI + "users/"
+    discordgo.EndpointChannels = discordgo.EndpointAPI + "channels/"
+    discordgo.EndpointGuilds = discordgo.EndpointAPI + "guilds/"
+    discordgo.EndpointApplications = discordgo.EndpointAPI + "applications"
+
+Then run your bot with its usual token. Frames appear below as they pass.
+
+`)
+}

@@ -1,0 +1,342 @@
+package proxy
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"gatewaytour/inspector/gateway"
+)
+
+// closeLinger is how long a relay waits, after passing a close on, for the
+// other side's answering close before hanging up both connections.
+const closeLinger = 2 * time.Second
+
+// serveGateway dials the upstream gateway with the bot's query and relays
+// frames both ways until either side ends.
+func (p *Proxy) serveGateway(w http.ResponseWriter, r *http.Request) {
+	if !websocket.IsWebSocketUpgrade(r) {
+		http.Error(w, "the gateway speaks websocket; dial ws://"+r.Host+r.URL.Path, http.StatusBadRequest)
+		return
+	}
+	target, status := p.upstreamFor(r)
+	if status != 0 {
+		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	target.RawQuery = r.URL.RawQuery
+	up, _, err := p.cfg.Dialer.DialContext(r.Context(), target.String(), nil)
+	if err != nil {
+		p.cfg.Logger.Warn("cannot dial the upstream gateway", "url", target.Redacted(), "err", err)
+		http.Error(w, "the proxy could not reach the upstream gateway", http.StatusBadGateway)
+		return
+	}
+	down, err := p.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		_ = up.Close()
+		return
+	}
+	rl := &relay{p: p, id: "proxy-" + strconv.FormatInt(p.connSeq.Add(1), 10), up: up, down: down,
+		zlib: r.URL.Query().Get("compress") == "zlib-stream", self: "ws://" + r.Host}
+	empty := ""
+	rl.peer.Store(&empty)
+	rl.run()
+}
+
+// upstreamFor picks the upstream gateway: the one /gateway names, or a
+// resume_gateway_url the proxy rewrote earlier. status is non-zero when
+// there is none.
+func (p *Proxy) upstreamFor(r *http.Request) (*url.URL, int) {
+	raw := ""
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/gateway/resume/"); ok {
+		id, err := strconv.Atoi(rest)
+		if u, known := p.resumeTarget(id); err == nil && known {
+			raw = u
+		} else {
+			return nil, http.StatusNotFound
+		}
+	} else if r.URL.Path == "/gateway" || r.URL.Path == "/gateway/" {
+		u, err := p.upstreamGateway(r)
+		if err != nil {
+			p.cfg.Logger.Warn("cannot learn the upstream gateway", "err", err)
+			return nil, http.StatusBadGateway
+		}
+		raw = u
+	} else {
+		return nil, http.StatusNotFound
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") {
+		return nil, http.StatusBadGateway
+	}
+	return u, 0
+}
+
+// upstreamGateway asks the upstream's GET /api/v10/gateway once and
+// remembers the answer, as Discord asks clients to.
+func (p *Proxy) upstreamGateway(r *http.Request) (string, error) {
+	p.mu.Lock()
+	known := p.gatewayURL
+	p.mu.Unlock()
+	if known != "" {
+		return known, nil
+	}
+	req, err := http.NewRequestWithContext(r.Context(), http.MethodGet, p.cfg.Upstream+"/api/v10/gateway", nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := p.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var answer struct {
+		URL string `json:"url"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&answer); err != nil || answer.URL == "" {
+		return "", errNoGateway
+	}
+	p.mu.Lock()
+	p.gatewayURL = answer.URL
+	p.mu.Unlock()
+	return answer.URL, nil
+}
+
+// relay is one bot connection and its upstream twin.
+type relay struct {
+	p        *Proxy
+	id       string
+	peer     atomic.Pointer[string]
+	up, down *websocket.Conn
+	zlib     bool   // the bot asked for compress=zlib-stream
+	self     string // the proxy's ws:// origin as the bot reached it
+
+	endOnce sync.Once
+}
+
+func (rl *relay) run() {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); rl.upstreamToBot() }()
+	go func() { defer wg.Done(); rl.botToUpstream() }()
+	wg.Wait()
+	_ = rl.up.Close()
+	_ = rl.down.Close()
+}
+
+// ending gives the other side a moment to answer a close, then hangs up.
+func (rl *relay) ending() {
+	rl.endOnce.Do(func() {
+		time.AfterFunc(closeLinger, func() {
+			_ = rl.up.Close()
+			_ = rl.down.Close()
+		})
+	})
+}
+
+func (rl *relay) frame(dir gateway.Direction, data []byte, size int) gateway.WireFrame {
+	return gateway.WireFrame{Conn: rl.id, Peer: *rl.peer.Load(), Time: time.Now(), Dir: dir, Data: data, WireSize: size}
+}
+
+// passClose forwards a read error from one side to the other as the same
+// close (or a hang-up when there was no close frame) and reports it.
+func (rl *relay) passClose(err error, to *websocket.Conn, dir gateway.Direction) {
+	f := rl.frame(dir, nil, 0)
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		f.Close, f.WireSize = &gateway.CloseFrame{Code: gateway.CloseCode(ce.Code), Reason: ce.Text}, 2+len(ce.Text)
+		msg := websocket.FormatCloseMessage(ce.Code, ce.Text)
+		if ce.Code == websocket.CloseNoStatusReceived {
+			msg = websocket.FormatCloseMessage(websocket.CloseNormalClosure, "")
+		}
+		_ = to.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+	} else {
+		f.Close = &gateway.CloseFrame{Code: 1006, Reason: "connection dropped without a close frame"}
+		_ = to.Close()
+	}
+	rl.p.emit(f)
+	rl.ending()
+}
+
+// botToUpstream copies the bot's frames untouched and reports them,
+// learning the token from Identify and Resume so no view ever shows it.
+func (rl *relay) botToUpstream() {
+	for {
+		kind, data, err := rl.down.ReadMessage()
+		if err != nil {
+			rl.passClose(err, rl.up, gateway.Send)
+			return
+		}
+		rl.noteClient(data)
+		if err := rl.up.WriteMessage(kind, data); err != nil {
+			_ = rl.down.Close()
+			return
+		}
+		f := rl.frame(gateway.Send, data, len(data))
+		if kind == websocket.BinaryMessage {
+			f.Error = "binary frame from the client (ETF or compressed): forwarded, not decoded"
+		}
+		rl.p.emit(f)
+	}
+}
+
+// noteClient learns the token and the client's name from Identify/Resume.
+func (rl *relay) noteClient(data []byte) {
+	if !bytes.Contains(data, []byte(`"token"`)) {
+		return
+	}
+	var probe struct {
+		Op gateway.Opcode `json:"op"`
+		D  struct {
+			Token      string                     `json:"token"`
+			Properties gateway.IdentifyProperties `json:"properties"`
+		} `json:"d"`
+	}
+	if json.Unmarshal(data, &probe) != nil || (probe.Op != gateway.OpIdentify && probe.Op != gateway.OpResume) {
+		return
+	}
+	rl.p.secrets.learn(probe.D.Token)
+	if b := probe.D.Properties.Browser; b != "" {
+		rl.peer.Store(&b)
+	}
+}
+
+// upstreamToBot relays the gateway's frames. Text frames and zlib-stream
+// messages pass untouched until READY, whose resume_gateway_url must point
+// at the proxy; a zlib-stream connection is then carried on with the
+// proxy's own deflate stream, since changing one message changes every
+// compressed byte after it.
+func (rl *relay) upstreamToBot() {
+	var inflate *gateway.ZlibStreamReader
+	var deflate *deflater
+	var pending [][]byte // original frames of a zlib message not yet complete
+	if rl.zlib {
+		inflate = gateway.NewZlibStreamReader(64<<20, 64<<20)
+	}
+	for {
+		kind, data, err := rl.up.ReadMessage()
+		if err != nil {
+			rl.passClose(err, rl.down, gateway.Recv)
+			return
+		}
+		if kind == websocket.TextMessage || inflate == nil {
+			out := data
+			if kind == websocket.TextMessage {
+				out = rl.rewriteReady(data)
+			}
+			if rl.down.WriteMessage(kind, out) != nil {
+				_ = rl.up.Close()
+				return
+			}
+			f := rl.frame(gateway.Recv, out, len(out))
+			if kind != websocket.TextMessage {
+				f.Error = "binary frame without zlib-stream: forwarded, not decoded"
+			}
+			rl.p.emit(f)
+			continue
+		}
+		pending = append(pending, data)
+		msg, complete, err := inflate.Feed(data)
+		if !complete && err == nil {
+			continue
+		}
+		frames := pending
+		pending = nil
+		shown, size := msg, 0
+		switch {
+		case err == nil:
+			rewritten := rl.rewriteReady(msg)
+			if deflate == nil && !bytes.Equal(rewritten, msg) {
+				deflate = newDeflater()
+			}
+			if deflate != nil {
+				out, cerr := deflate.compress(rewritten)
+				if cerr != nil {
+					_ = rl.down.Close()
+					return
+				}
+				shown, frames = rewritten, [][]byte{out}
+			}
+		case deflate != nil:
+			// The proxy's own stream cannot carry a message it could not
+			// read; the bot never gets it, and the sink says why.
+			frames = nil
+		}
+		for _, fr := range frames {
+			size += len(fr)
+			if rl.down.WriteMessage(websocket.BinaryMessage, fr) != nil {
+				_ = rl.up.Close()
+				return
+			}
+		}
+		f := rl.frame(gateway.Recv, shown, size)
+		if err != nil {
+			f.Error = "zlib-stream: " + err.Error()
+		}
+		rl.p.emit(f)
+	}
+}
+
+// rewriteReady points READY's resume_gateway_url at the proxy; any other
+// message comes back as it was.
+func (rl *relay) rewriteReady(msg []byte) []byte {
+	if !bytes.Contains(msg, []byte(`"READY"`)) {
+		return msg
+	}
+	p, err := gateway.DecodePayload(msg)
+	if err != nil || p.Op != gateway.OpDispatch || p.T == nil || *p.T != "READY" {
+		return msg
+	}
+	var d map[string]json.RawMessage
+	var resume string
+	if json.Unmarshal(p.D, &d) != nil || json.Unmarshal(d["resume_gateway_url"], &resume) != nil || resume == "" {
+		return msg
+	}
+	d["resume_gateway_url"], _ = json.Marshal(rl.self + rl.p.resumePath(resume))
+	if p.D, err = json.Marshal(d); err != nil {
+		return msg
+	}
+	out, err := json.Marshal(p)
+	if err != nil {
+		return msg
+	}
+	return out
+}
+
+// deflater continues a zlib-stream with the proxy's own raw deflate
+// blocks: the bot's inflater keeps its context, and a fresh compressor only
+// ever refers back to bytes it wrote itself, which are the newest bytes in
+// the bot's window too.
+type deflater struct {
+	buf bytes.Buffer
+	w   *flate.Writer
+}
+
+func newDeflater() *deflater {
+	d := &deflater{}
+	d.w, _ = flate.NewWriter(&d.buf, flate.DefaultCompression)
+	return d
+}
+
+func (d *deflater) compress(msg []byte) ([]byte, error) {
+	if _, err := d.w.Write(msg); err != nil {
+		return nil, err
+	}
+	if err := d.w.Flush(); err != nil {
+		return nil, err
+	}
+	out := bytes.Clone(d.buf.Bytes())
+	d.buf.Reset()
+	return out, nil
+}
