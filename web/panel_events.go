@@ -163,7 +163,7 @@ func resumeFrom(r *http.Request) (int64, error) {
 // readBatches follows the session and hands records over in batches: it
 // waits for one record, then takes whatever else is already there, and
 // after a batch waits out the rest of flushEvery so a flood costs at most 20
-// events a second. It blocks while the writer is busy, which is fine: the
+// events a second; a backlog goes out in full batches without waiting. It blocks while the writer is busy, which is fine: the
 // session keeps the records, the subscription only holds a cursor.
 func readBatches(ctx context.Context, sess *inspector.Session, from int64, out chan<- batch) {
 	sub := sess.Subscribe(from)
@@ -185,6 +185,11 @@ func readBatches(ctx context.Context, sess *inspector.Session, from int64, out c
 		case out <- b:
 		case <-ctx.Done():
 			return
+		}
+		// A full batch means a backlog (a reader catching up, a recording):
+		// send the next at once. Otherwise let frames gather a moment.
+		if len(b.records) >= maxBatch {
+			continue
 		}
 		if wait := flushEvery - time.Since(started); wait > 0 {
 			t := time.NewTimer(wait)
