@@ -122,6 +122,7 @@ func TestPanelInBrowser(t *testing.T) {
 	b.screenshot(t, "panel-message-create")
 
 	checkFiltersInBrowser(t, b, p)
+	checkAutoscroll(t, b, p)
 
 	select {
 	case msg := <-dialogs:
@@ -221,4 +222,28 @@ func checkDroppedStreamResumes(t *testing.T, b *browserSession, p *panelServer) 
 	if !evalIn[bool](t, b, contiguous) {
 		t.Error("after the reconnect the records are not one contiguous run: some were lost or repeated")
 	}
+}
+
+// checkAutoscroll: the list follows new frames until the reader scrolls up,
+// then stays put and offers a way back to the newest.
+func checkAutoscroll(t *testing.T, b *browserSession, p *panelServer) {
+	t.Helper()
+	for i := range 60 {
+		if _, err := p.sb.Post(sandbox.GeneralChannelID, sandbox.DefaultMemberID, fmt.Sprint("filler ", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	atBottom := `(() => { const l = document.getElementById("frame-list"); return l.scrollHeight > l.clientHeight * 2 && l.scrollTop + l.clientHeight >= l.scrollHeight - 30; })()`
+	b.waitTrue(t, "the list follows the newest frames", recordsWhere(`r.summary && r.summary.includes("filler 59")`)+` === 1 && `+atBottom)
+	evalIn[bool](t, b, `(() => { const l = document.getElementById("frame-list"); l.scrollTop = 0; l.dispatchEvent(new Event("scroll")); return true; })()`)
+	b.waitTrue(t, "the newest button shows", `!document.querySelector(".frame-jump").hidden`)
+	if _, err := p.sb.Post(sandbox.GeneralChannelID, sandbox.DefaultMemberID, "while reading above"); err != nil {
+		t.Fatal(err)
+	}
+	b.waitTrue(t, "the frame arrives", recordsWhere(`r.summary && r.summary.includes("while reading above")`)+" === 1")
+	if top := evalIn[float64](t, b, `document.getElementById("frame-list").scrollTop`); top != 0 {
+		t.Errorf("the list scrolled to %.0f while the reader was reading at the top", top)
+	}
+	b.do(t, "back to the newest", chromedp.Click(chromedp.CSS(".frame-jump")))
+	b.waitTrue(t, "the list is at the bottom again", atBottom)
 }
