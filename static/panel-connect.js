@@ -98,7 +98,8 @@
   }
 
   function showError(message) {
-    $("connect-error").textContent = message;
+    // Server messages read as sentences in the dialog.
+    $("connect-error").textContent = message ? message[0].toUpperCase() + message.slice(1) : "";
     $("connect-error").hidden = !message;
   }
 
