@@ -25,6 +25,7 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 	paths := []string{
 		"/", "/lessons/first", "/lessons/nope", "/search.json", "/healthz",
 		"/static/app.css", "/static/highlight.css?v=x", "/static/missing.js", "/api/v10/gateway", "/nowhere",
+		"/lessons/first?partial=1", "/panel/streams", "/panel/events", "/panel/export", "/panel/frame?index=0",
 	}
 	for _, path := range paths {
 		resp, _ := get(t, noRedirects, ts.URL+path)

@@ -1,6 +1,7 @@
 // Package web serves the course in the browser: the lesson pages, the search
-// index, the static assets, and a hook to mount the sandbox and the live
-// stream on the same server.
+// index, the static assets, the live frame panel beside every lesson (its
+// Server-Sent Events stream and connect, recording and export routes, all
+// same-origin only), and a hook to mount the sandbox on the same server.
 package web
 
 import (
