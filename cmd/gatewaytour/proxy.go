@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 
@@ -43,7 +44,14 @@ func runProxy(args []string, stdout, stderr io.Writer) int {
 	// so a frame the terminal cannot keep up with is dropped and counted.
 	frames := make(chan gateway.WireFrame, 8192)
 	var dropped atomic.Int64
+	out := &lockedWriter{w: stdout}
 	p, err := proxy.New(proxy.Config{Upstream: *upstream, Listen: *addr, Logger: log, Sink: func(f gateway.WireFrame) {
+		// REST calls are not gateway frames: in the terminal they get a
+		// line of their own; NDJSON keeps them as records.
+		if line, ok := proxy.ExchangeLine(f); ok && !*asJSON {
+			fmt.Fprintln(out, line)
+			return
+		}
 		select {
 		case frames <- f:
 		default:
@@ -62,7 +70,7 @@ func runProxy(args []string, stdout, stderr io.Writer) int {
 	}()
 	watched := make(chan error, 1)
 	go func() {
-		watched <- watch.Run(ctx, watch.Options{Frames: frames, JSON: *asJSON, Verbose: *verbose, Color: wantColor(*color, stdout)}, stdout)
+		watched <- watch.Run(ctx, watch.Options{Frames: frames, JSON: *asJSON, Verbose: *verbose, Color: wantColor(*color, stdout)}, out)
 	}()
 	select {
 	case err := <-served:
@@ -106,4 +114,16 @@ discordgo — set these package variables before session.Open():
 Then run your bot with its usual token. Frames appear below as they pass.
 
 `)
+}
+
+// lockedWriter lets the REST lines and watch's frame lines share stdout.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"gatewaytour/inspector/gateway"
@@ -50,4 +51,18 @@ func asJSON(b []byte) json.RawMessage {
 	}
 	q, _ := json.Marshal(string(b))
 	return q
+}
+
+// ExchangeLine is a one-line description of a REST exchange frame for a
+// terminal, e.g. "REST ↑ GET /api/v10/gateway/bot → 200 (245 B)"; ok is
+// false when the frame is not one.
+func ExchangeLine(f gateway.WireFrame) (line string, ok bool) {
+	if !IsRESTExchange(f.Data) {
+		return "", false
+	}
+	var e RESTExchange
+	if json.Unmarshal(f.Data, &e) != nil {
+		return "", false
+	}
+	return fmt.Sprintf("REST ↑ %s → %d (%d B)", e.HTTP, e.Status, f.WireSize), true
 }

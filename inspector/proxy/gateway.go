@@ -123,6 +123,7 @@ type relay struct {
 	self     string // the proxy's ws:// origin as the bot reached it
 
 	endOnce sync.Once
+	ended   atomic.Bool // one side has ended; the other's hang-up is the proxy's own doing
 }
 
 func (rl *relay) run() {
@@ -154,7 +155,10 @@ func (rl *relay) frame(dir gateway.Direction, data []byte, size int) gateway.Wir
 func (rl *relay) passClose(err error, to *websocket.Conn, dir gateway.Direction) {
 	f := rl.frame(dir, nil, 0)
 	var ce *websocket.CloseError
-	if errors.As(err, &ce) {
+	// 1006 and 1015 are what gorilla reports for a connection that died
+	// without a close frame; they may never be sent, so the other side
+	// gets a hang-up too.
+	if errors.As(err, &ce) && ce.Code != websocket.CloseAbnormalClosure && ce.Code != websocket.CloseTLSHandshake {
 		f.Close, f.WireSize = &gateway.CloseFrame{Code: gateway.CloseCode(ce.Code), Reason: ce.Text}, 2+len(ce.Text)
 		msg := websocket.FormatCloseMessage(ce.Code, ce.Text)
 		if ce.Code == websocket.CloseNoStatusReceived {
@@ -162,7 +166,11 @@ func (rl *relay) passClose(err error, to *websocket.Conn, dir gateway.Direction)
 		}
 		_ = to.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
 	} else {
+		if rl.ended.Load() {
+			return // the proxy hung up this side itself, after the other side ended
+		}
 		f.Close = &gateway.CloseFrame{Code: 1006, Reason: "connection dropped without a close frame"}
+		rl.ended.Store(true)
 		_ = to.Close()
 	}
 	rl.p.emit(f)

@@ -224,3 +224,33 @@ func TestListenRefusesOtherInterfaces(t *testing.T) {
 		t.Fatal("an ftp upstream was accepted")
 	}
 }
+
+// TestBotDropIsAHangUpUpstream kills the bot's TCP connection: the proxy
+// must hang up upstream too (1006 cannot be sent as a close code) and
+// report the drop once.
+func TestBotDropIsAHangUpUpstream(t *testing.T) {
+	s, front, k := setup(t)
+	c := dialProxy(t, "ws"+strings.TrimPrefix(front.URL, "http")+"/gateway?v=10&encoding=json")
+	if p, _, err := c.next(); err != nil || p.Op != gateway.OpHello {
+		t.Fatalf("first frame = %v, %v", p.Op, err)
+	}
+	c.send(gateway.OpIdentify, identify(sandbox.Token))
+	if p, _, err := c.next(); err != nil || p.T == nil || *p.T != "READY" {
+		t.Fatalf("after Identify = %v, %v", p.T, err)
+	}
+	_ = c.ws.UnderlyingConn().Close()
+	waitFor(t, "the sandbox connection to end", func() bool { return len(s.Connections()) == 0 })
+	waitFor(t, "the drop in the sink", func() bool {
+		_, ok := k.find(func(f gateway.WireFrame, _ gateway.Payload) bool { return f.Close != nil })
+		return ok
+	})
+	var closes []gateway.CloseFrame
+	for _, f := range k.all() {
+		if f.Close != nil {
+			closes = append(closes, *f.Close)
+		}
+	}
+	if len(closes) != 1 || closes[0].Code != 1006 {
+		t.Fatalf("closes reported = %+v, want one 1006", closes)
+	}
+}
