@@ -27,7 +27,8 @@
     let text = STATE_TEXT[st.kind] || st.kind;
     if (info && info.kind !== "recording" && st.target) text += st.target === "discord" ? " · Discord" : " · sandbox";
     if (st.close) text += ` · ${st.close.code} ${st.close.name || ""}`.trimEnd();
-    if (!P.state.connected) text += " · reconnecting to the server…";
+    if (P.state.link === "reconnecting") text += " · reconnecting to gatewaytour…";
+    else if (P.state.link === "closed") text += " · this page lost gatewaytour";
     box.dataset.kind = st.kind;
     box.querySelector(".conn-text").textContent = text;
     const lines = [];

@@ -17,7 +17,9 @@ window.GatewayTourPanel = (() => {
     lastIndex: -1, // the highest index received on this stream
     streams: [],
     source: null,
-    connected: false,
+    // The page's own link to the server: "connecting", "open",
+    // "reconnecting" (EventSource retries by itself) or "closed".
+    link: "connecting",
   };
 
   function on(event, fn) {
@@ -107,13 +109,13 @@ window.GatewayTourPanel = (() => {
       emit("streams", state.streams);
     });
     source.addEventListener("open", () => {
-      state.connected = true;
-      emit("link", "open");
+      state.link = "open";
+      emit("link", state.link);
     });
     source.addEventListener("error", () => {
       if (state.source !== source) return;
-      state.connected = false;
-      emit("link", source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
+      state.link = source.readyState === EventSource.CLOSED ? "closed" : "reconnecting";
+      emit("link", state.link);
       if (source.readyState === EventSource.CLOSED && id !== "inspector") {
         // The stream is gone (a bot disconnected long ago, a server restart).
         emit("notice", "That stream is no longer available; back to the panel's own connection.");
