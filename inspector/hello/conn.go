@@ -33,6 +33,7 @@ type botConn struct {
 	changed    chan struct{} // closed and replaced whenever inbox or ended changes
 	ended      error         // why the reader stopped; nil while it runs
 	background bool          // ACKs and server heartbeat requests bypass the inbox
+	live       bool          // the walk is over: every frame is emitted as it arrives
 	lastSeq    *int64
 	interval   time.Duration
 	beats      chan struct{} // restarts the keepalive timer; nil until Hello
@@ -139,7 +140,7 @@ func (c *botConn) received(f gateway.WireFrame, p gateway.Payload) {
 			go c.keepalive(c.interval, c.beats)
 		}
 	}
-	bypass := c.background && (p.Op == gateway.OpHeartbeatACK || p.Op == gateway.OpHeartbeat)
+	bypass := c.live || c.background && (p.Op == gateway.OpHeartbeatACK || p.Op == gateway.OpHeartbeat)
 	if bypass {
 		c.flushLocked()
 		c.emitLocked(f)
@@ -274,6 +275,15 @@ func (c *botConn) handOverHeartbeats() {
 		kept = append(kept, a)
 	}
 	c.inbox = kept
+}
+
+// goLive emits whatever is waiting and, from now on, every frame as it
+// arrives: no step is left to take them.
+func (c *botConn) goLive() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.flushLocked()
+	c.inbox, c.live = nil, true
 }
 
 // close ends the connection the way a bot that is done does: close 1000,

@@ -196,7 +196,7 @@ func TestWalksCloseIdleWalks(t *testing.T) {
 	s, ts := startSandbox(t, quietSandbox())
 	walks := NewWalks(Config{BaseURL: ts.URL, Sandbox: s}, 300*time.Millisecond)
 	t.Cleanup(walks.Close)
-	id, w, err := walks.Start(Options{})
+	id, w, err := walks.Start(Options{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,8 +213,12 @@ func TestWalksCloseIdleWalks(t *testing.T) {
 		t.Fatalf("Next on an expired walk = %v", err)
 	}
 
-	id2, w2, _ := walks.Start(Options{})
+	k := &sink{}
+	id2, w2, _ := walks.Start(Options{}, k.add)
 	mustNext(t, w2, 1)
+	if len(k.all()) != 1 {
+		t.Fatalf("the walk's own sink got %d frames, want step 1's", len(k.all()))
+	}
 	walks.End(id2)
 	if _, ok := walks.Get(id2); ok || walks.Len() != 0 {
 		t.Fatal("End left the walk registered")

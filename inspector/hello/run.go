@@ -85,6 +85,16 @@ func (r *run) end() {
 	}
 }
 
+// goLive lets the connection's frames flow to the sink as they arrive.
+func (r *run) goLive() {
+	r.mu.Lock()
+	c := r.conn
+	r.mu.Unlock()
+	if c != nil {
+		c.goLive()
+	}
+}
+
 // dial opens the websocket to the URL step 1 learned.
 func (r *run) dial(ctx context.Context) (*botConn, string, *http.Response, error) {
 	u := r.gatewayURL + "?v=10&encoding=json"

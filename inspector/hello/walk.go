@@ -242,6 +242,9 @@ func (w *Walk) Next(ctx context.Context) (Step, error) {
 		if err == nil {
 			w.performed = append(w.performed, step)
 			w.view = n
+			if n == Steps {
+				r.goLive()
+			}
 		} else if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 			w.failed = err
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"gatewaytour/inspector"
 	"gatewaytour/inspector/gateway"
@@ -172,4 +173,33 @@ func names(fs []gateway.WireFrame) []string {
 		out = append(out, string(f.Dir)+":"+opName(f))
 	}
 	return out
+}
+
+// TestWalkAmidChatter walks with the sandbox's scripted members chatting
+// fast: their messages must not be mistaken for the walk's, and once the
+// walk is over frames reach the sink as they arrive.
+func TestWalkAmidChatter(t *testing.T) {
+	cfg := quietSandbox()
+	cfg.Activity, cfg.ActivityEvery = true, 20*time.Millisecond
+	s, ts := startSandbox(t, cfg)
+	w, k := newWalk(t, ts, s, Options{})
+	for n := 1; n <= 7; n++ {
+		mustNext(t, w, n)
+	}
+	if msg := messageIn(t, mustNext(t, w, 8).Frames[0]); msg.Content != "!hello" || msg.Author.ID != sandbox.DefaultMemberID {
+		t.Fatalf("step 8 took someone else's message: %+v", msg)
+	}
+	mustNext(t, w, 9)
+	if echo := messageIn(t, mustNext(t, w, 10).Frames[0]); echo.Author.ID != sandbox.BotID {
+		t.Fatalf("step 10 took someone else's message: %+v", echo)
+	}
+	after := len(k.all())
+	waitFor(t, "chatter to reach the sink after the walk", func() bool {
+		for _, f := range k.all()[after:] {
+			if opName(f) == "MESSAGE_CREATE" {
+				return true
+			}
+		}
+		return false
+	})
 }

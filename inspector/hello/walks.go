@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"sync"
 	"time"
+
+	"gatewaytour/inspector/gateway"
 )
 
 // Walks keeps one walk per browser tab, under an opaque id, and closes
@@ -31,14 +33,20 @@ func NewWalks(cfg Config, idle time.Duration) *Walks {
 	return ws
 }
 
-// Start creates a walk and returns its id, 128 random bits in hex.
-func (ws *Walks) Start(opts Options) (string, *Walk, error) {
+// Start creates a walk and returns its id, 128 random bits in hex. sink,
+// if not nil, replaces the registry's Config.Sink for this walk (one stream
+// per tab, say).
+func (ws *Walks) Start(opts Options, sink func(gateway.WireFrame)) (string, *Walk, error) {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", nil, err
 	}
 	id := hex.EncodeToString(b[:])
-	w := New(ws.cfg, opts)
+	cfg := ws.cfg
+	if sink != nil {
+		cfg.Sink = sink
+	}
+	w := New(cfg, opts)
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
 	if ws.closed {
