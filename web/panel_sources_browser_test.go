@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"gatewaytour/inspector/client"
@@ -127,4 +129,27 @@ func checkCollapseAndResize(t *testing.T, b *browserSession) {
 	b.waitTrue(t, "the panel is back", fmt.Sprintf("Math.abs(%s - %f) < 2", width, wide))
 	b.do(t, "focus the separator", chromedp.Focus(chromedp.CSS("#panel-resizer")), keyWithoutText("ArrowLeft", "ArrowLeft", 37))
 	b.waitTrue(t, "the panel is wider", fmt.Sprintf("%s > %f + 16", width, wide))
+}
+
+// TestLessonsWithoutJavaScript: with scripts off, lesson links are ordinary
+// page loads and the panel says it needs JavaScript instead of showing
+// controls that would do nothing.
+func TestLessonsWithoutJavaScript(t *testing.T) {
+	p := newPanelServer(t, panelCourse(t))
+	b := newBrowser(t)
+	b.do(t, "turn scripts off", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
+	b.do(t, "open a lesson", chromedp.Navigate(p.ts.URL+"/lessons/first"))
+	b.waitTrue(t, "the first lesson is shown", `document.body.dataset.lesson === "first"`)
+	b.do(t, "follow Next", chromedp.Click(chromedp.CSS(".pager a[rel=next]")))
+	b.waitTrue(t, "the second lesson is loaded", `location.pathname === "/lessons/second" && document.body.dataset.lesson === "second"`)
+	if !evalIn[bool](t, b, `["#frame-list", "#connect-open", "#frame-search", "#conn-state", "#panel-collapse"].every((s) => document.querySelector(s).getClientRects().length === 0)`) {
+		t.Error("without scripts the panel still shows its controls")
+	}
+	if !evalIn[bool](t, b, `document.querySelector("#panel").textContent.includes("needs JavaScript")`) {
+		t.Error("without scripts the panel does not say it needs them")
+	}
+	b.screenshot(t, "panel-no-javascript")
 }
