@@ -3,8 +3,12 @@
 // gateway websocket is relayed frame by frame, decoded (zlib-stream
 // included) for a sink. The only changes are the gateway addresses in
 // GET /gateway, /gateway/bot and READY's resume_gateway_url, rewritten to
-// the proxy's own so the bot keeps talking through it. The token passing
-// through is never logged and never reaches the sink.
+// the proxy's own so the bot keeps talking through it (resumes included).
+// Because of that one rewrite, a zlib-stream connection carries the
+// upstream's own bytes until READY and the proxy's re-compression of the
+// same messages after it. The token passing through is never logged and
+// never reaches the sink: Authorization headers are not recorded, and the
+// tokens seen there and in Identify/Resume are scrubbed from every frame.
 package proxy
 
 import (
