@@ -98,6 +98,15 @@ func TestPanelInBrowser(t *testing.T) {
 		t.Errorf("%d Hello frames after navigation, want still 1", n)
 	}
 
+	// Back returns to the first lesson, still without a reload.
+	b.do(t, "go back", chromedp.Evaluate[chromedp.Void]("history.back()"))
+	b.waitTrue(t, "the first lesson is back", `document.body.dataset.lesson === "first" && location.pathname === "/lessons/first" && window.__sameDocument === true`)
+	b.do(t, "go forward", chromedp.Evaluate[chromedp.Void]("history.forward()"))
+	b.waitTrue(t, "the second lesson again", `document.body.dataset.lesson === "second" && window.__sameDocument === true`)
+	if n := evalIn[int](t, b, recordsWhere("r.op === 10")); n != 1 {
+		t.Errorf("%d Hello frames after Back and Forward, want still 1", n)
+	}
+
 	checkDroppedStreamResumes(t, b, p)
 
 	// A message's author is a user, its member a member; its HTML is text.
