@@ -49,7 +49,8 @@ type Config struct {
 	Sandbox *sandbox.Server
 	// Sink receives every frame in wire order, REST exchanges included (as
 	// proxy.RESTExchange). It may be called from several goroutines, one
-	// call at a time.
+	// call at a time, and should return quickly: the walk's reader waits
+	// for it.
 	Sink func(gateway.WireFrame)
 	// ChannelID is where the member types !hello (default #bot-commands);
 	// MemberID is who types it (default sandbox.DefaultMemberID).

@@ -30,19 +30,23 @@ func (p *Proxy) serveREST(w http.ResponseWriter, r *http.Request) {
 	if origin := r.Header.Get("Origin"); origin != "" {
 		// Bots send no Origin; a web page elsewhere must not use the
 		// learner's token through this proxy.
-		http.Error(w, `{"message":"403: cross-origin requests are refused by the proxy","code":0}`, http.StatusForbidden)
+		writeError(w, http.StatusForbidden, "403: cross-origin requests are refused by the proxy")
 		return
 	}
 	sent := time.Now()
 	p.secrets.learn(r.Header.Get("Authorization"))
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxRESTRequest))
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRESTRequest+1))
 	if err != nil {
-		http.Error(w, "reading the request: "+err.Error(), http.StatusBadRequest)
+		writeError(w, http.StatusBadRequest, "400: the proxy could not read the request")
+		return
+	}
+	if len(body) > maxRESTRequest {
+		writeError(w, http.StatusRequestEntityTooLarge, "413: request entity too large for the proxy")
 		return
 	}
 	out, err := http.NewRequestWithContext(r.Context(), r.Method, p.cfg.Upstream+r.URL.RequestURI(), bytes.NewReader(body))
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		writeError(w, http.StatusBadRequest, "400: the proxy could not build the request")
 		return
 	}
 	out.Header = r.Header.Clone()
@@ -55,13 +59,13 @@ func (p *Proxy) serveREST(w http.ResponseWriter, r *http.Request) {
 	resp, err := p.cfg.HTTPClient.Do(out)
 	if err != nil {
 		p.cfg.Logger.Warn("the upstream did not answer", "method", r.Method, "path", r.URL.Path, "err", err)
-		http.Error(w, `{"message":"502: the proxy could not reach the upstream","code":0}`, http.StatusBadGateway)
+		writeError(w, http.StatusBadGateway, "502: the proxy could not reach the upstream")
 		return
 	}
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(resp.Body)
 	if err != nil {
-		http.Error(w, `{"message":"502: the upstream's answer was cut short","code":0}`, http.StatusBadGateway)
+		writeError(w, http.StatusBadGateway, "502: the upstream's answer was cut short")
 		return
 	}
 	if resp.StatusCode == http.StatusOK && gatewayRoute.MatchString(r.URL.Path) {
@@ -110,4 +114,13 @@ func shown(b []byte) []byte {
 	}
 	q, _ := json.Marshal("(" + strconv.Itoa(len(b)) + " bytes of non-JSON, not shown)")
 	return q
+}
+
+// writeError answers in Discord's error shape, with the exact Content-Type
+// discord.py insists on.
+func writeError(w http.ResponseWriter, status int, message string) {
+	body, _ := json.Marshal(map[string]any{"message": message, "code": 0})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }
