@@ -129,6 +129,13 @@ func TestPanelInBrowser(t *testing.T) {
 	b.do(t, "hover the author", chromedp.ScrollIntoView(chromedp.CSS(`#payload .obj-user[data-path="d.author"]`)), hover(`#payload .obj-user[data-path="d.author"]`))
 	b.waitTrue(t, "the author's note shows", `!document.querySelector("#obj-note").hidden && document.querySelector("#obj-note").textContent.includes("d.author")`)
 	b.screenshot(t, "panel-message-create")
+	if n := evalIn[int](t, b, `document.querySelectorAll("#frame-detail .legend-item").length`); n < 2 {
+		t.Errorf("the legend lists %d kinds of object, want user and member at least", n)
+	}
+	b.do(t, "show the raw payload", chromedp.Click(chromedp.CSS("#payload-toggle")))
+	b.waitTrue(t, "the raw payload is one line of JSON", `document.querySelector("#payload").classList.contains("payload-raw") && !document.querySelector("#payload").textContent.includes("\n") && JSON.parse(document.querySelector("#payload").textContent).t === "MESSAGE_CREATE"`)
+	b.do(t, "back to pretty", chromedp.Click(chromedp.CSS("#payload-toggle")))
+	b.waitTrue(t, "the pretty payload is back", `document.querySelector('#payload .obj-user[data-path="d.author"]')`)
 
 	checkFiltersInBrowser(t, b, p)
 	checkAutoscroll(t, b, p)
