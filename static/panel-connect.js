@@ -31,6 +31,7 @@
     else if (P.state.link === "closed") text += " · this page lost gatewaytour";
     box.dataset.kind = st.kind;
     box.querySelector(".conn-text").textContent = text;
+    box.title = text;
     const lines = [];
     if (st.close) lines.push(st.close.meaning + (st.close.fix ? " Fix: " + st.close.fix : ""));
     else if (st.detail) lines.push(st.detail);
