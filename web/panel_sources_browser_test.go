@@ -127,6 +127,7 @@ func checkCollapseAndResize(t *testing.T, b *browserSession) {
 	count := evalIn[int](t, b, panelJS+".state.records.length")
 	b.do(t, "collapse the panel", chromedp.Click(chromedp.CSS("#panel-collapse")))
 	b.waitTrue(t, "the panel is a narrow strip", width+" < 80")
+	b.screenshot(t, "panel-collapsed")
 	b.waitTrue(t, "frames keep arriving while it is hidden", fmt.Sprintf("%s.state.records.length > %d", panelJS, count))
 	b.do(t, "expand the panel", chromedp.Click(chromedp.CSS("#panel-collapse")))
 	b.waitTrue(t, "the panel is back", fmt.Sprintf("Math.abs(%s - %f) < 2", width, wide))
