@@ -140,6 +140,11 @@ func TestPanelInBrowser(t *testing.T) {
 	checkFiltersInBrowser(t, b, p)
 	checkAutoscroll(t, b, p)
 
+	// The keyboard moves through the list.
+	b.do(t, "focus the list", chromedp.Focus(chromedp.CSS("#frame-list")), keyWithoutText("End", "End", 35), keyWithoutText("ArrowUp", "ArrowUp", 38))
+	b.waitTrue(t, "the frame before the newest is selected", panelJS+".list.selected() === "+panelJS+".list.view()["+panelJS+".list.view().length - 2]")
+	b.waitTrue(t, "its row is marked", `document.querySelector(".frame-row.selected[aria-selected=true]")`)
+
 	select {
 	case msg := <-dialogs:
 		t.Errorf("a JavaScript dialog opened: %q", msg)
