@@ -66,6 +66,8 @@ func (a *Annotator) Annotate(f gateway.WireFrame) Record {
 	case f.Close != nil:
 		a.annotateClose(&r, f.Close)
 		delete(a.conns, f.Conn)
+	case f.REST != nil:
+		annotateREST(&r, f.REST, f.Data)
 	case f.Error != "":
 		r.OpName = "Undecodable frame"
 		r.Error = f.Error

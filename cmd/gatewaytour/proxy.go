@@ -46,12 +46,6 @@ func runProxy(args []string, stdout, stderr io.Writer) int {
 	var dropped atomic.Int64
 	out := &lockedWriter{w: stdout}
 	p, err := proxy.New(proxy.Config{Upstream: *upstream, Listen: *addr, Logger: log, Sink: func(f gateway.WireFrame) {
-		// REST calls are not gateway frames: in the terminal they get a
-		// line of their own; NDJSON keeps them as records.
-		if line, ok := proxy.ExchangeLine(f); ok && !*asJSON {
-			fmt.Fprintln(out, line)
-			return
-		}
 		select {
 		case frames <- f:
 		default:

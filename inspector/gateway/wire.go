@@ -23,6 +23,9 @@ type WireFrame struct {
 	WireSize int
 	// Close is set when the frame is a websocket close.
 	Close *CloseFrame
+	// REST is set when the "frame" is an HTTP exchange the bot made beside
+	// the gateway; Data then holds the exchange as JSON.
+	REST *RESTExchange
 	// Error is set when the frame arrived but could not be decoded (for
 	// example a compressed message that inflated past the reader's limit);
 	// Data then holds whatever part is known, possibly nothing.

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gatewaytour/inspector/gateway"
-	"gatewaytour/inspector/proxy"
 )
 
 var timeNow = time.Now
@@ -19,7 +18,7 @@ func upgradeFrame(conn, rawURL string, status int, at time.Time) gateway.WireFra
 	if u, err := url.Parse(rawURL); err == nil {
 		target = u.RequestURI()
 	}
-	return proxy.RESTExchange{HTTP: "GET " + target, Status: status}.Frame(conn, Peer, at)
+	return gateway.RESTExchange{HTTP: "GET " + target, Status: status}.Frame(conn, Peer, at)
 }
 
 func isDispatch(t string) func(gateway.Payload) bool {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"gatewaytour/inspector/gateway"
-	"gatewaytour/inspector/proxy"
 	"gatewaytour/inspector/sandbox"
 )
 
@@ -88,12 +87,12 @@ func payloadOf(t *testing.T, f gateway.WireFrame) gateway.Payload {
 	return p
 }
 
-func exchangeOf(t *testing.T, f gateway.WireFrame) proxy.RESTExchange {
+func exchangeOf(t *testing.T, f gateway.WireFrame) gateway.RESTExchange {
 	t.Helper()
-	if !proxy.IsRESTExchange(f.Data) {
+	if !gateway.IsRESTExchange(f.Data) {
 		t.Fatalf("frame %s is not a REST exchange", f.Data)
 	}
-	var ex proxy.RESTExchange
+	var ex gateway.RESTExchange
 	if err := json.Unmarshal(f.Data, &ex); err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +119,7 @@ func opName(f gateway.WireFrame) string {
 	if f.Close != nil {
 		return "close"
 	}
-	if proxy.IsRESTExchange(f.Data) {
+	if gateway.IsRESTExchange(f.Data) {
 		return "rest"
 	}
 	p, err := gateway.DecodePayload(f.Data)

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"gatewaytour/inspector/gateway"
-	"gatewaytour/inspector/proxy"
 )
 
 // maxRESTBody bounds what the walk reads of one REST answer.
@@ -51,7 +50,7 @@ func (r *run) restCall(ctx context.Context, method, path string, body any) (gate
 	if err != nil {
 		return gateway.WireFrame{}, 0, nil, fmt.Errorf("%s %s: reading the answer: %w", method, u.Path, err)
 	}
-	ex := proxy.RESTExchange{HTTP: method + " " + u.RequestURI(), Status: resp.StatusCode, Request: reqBody, Body: answer}
+	ex := gateway.RESTExchange{HTTP: method + " " + u.RequestURI(), Status: resp.StatusCode, Request: reqBody, Body: answer}
 	f := ex.Frame(r.connID, Peer, sent)
 	r.emit(f)
 	return f, resp.StatusCode, answer, nil

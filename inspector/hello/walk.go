@@ -48,7 +48,7 @@ type Config struct {
 	// otherwise the walk uses BaseURL's POST /sandbox/messages.
 	Sandbox *sandbox.Server
 	// Sink receives every frame in wire order, REST exchanges included (as
-	// proxy.RESTExchange). It may be called from several goroutines, one
+	// gateway.RESTExchange). It may be called from several goroutines, one
 	// call at a time, and should return quickly: the walk's reader waits
 	// for it.
 	Sink func(gateway.WireFrame)

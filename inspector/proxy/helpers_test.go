@@ -53,7 +53,7 @@ func (k *collector) all() []gateway.WireFrame {
 func (k *collector) find(match func(gateway.WireFrame, gateway.Payload) bool) (gateway.WireFrame, bool) {
 	for _, f := range k.all() {
 		var p gateway.Payload
-		if f.Data != nil && !IsRESTExchange(f.Data) {
+		if f.Data != nil && !gateway.IsRESTExchange(f.Data) {
 			p, _ = gateway.DecodePayload(f.Data)
 		}
 		if match(f, p) {
@@ -71,16 +71,16 @@ func dispatch(t string) func(gateway.WireFrame, gateway.Payload) bool {
 
 func sent(op gateway.Opcode) func(gateway.WireFrame, gateway.Payload) bool {
 	return func(f gateway.WireFrame, p gateway.Payload) bool {
-		return f.Dir == gateway.Send && f.Data != nil && !IsRESTExchange(f.Data) && p.Op == op
+		return f.Dir == gateway.Send && f.Data != nil && !gateway.IsRESTExchange(f.Data) && p.Op == op
 	}
 }
 
 func restCall(prefix string) func(gateway.WireFrame, gateway.Payload) bool {
 	return func(f gateway.WireFrame, _ gateway.Payload) bool {
-		if !IsRESTExchange(f.Data) {
+		if !gateway.IsRESTExchange(f.Data) {
 			return false
 		}
-		var ex RESTExchange
+		var ex gateway.RESTExchange
 		return json.Unmarshal(f.Data, &ex) == nil && strings.HasPrefix(ex.HTTP, prefix) && ex.Status == 200
 	}
 }

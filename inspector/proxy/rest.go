@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"gatewaytour/inspector/gateway"
 )
 
 const (
@@ -82,7 +84,7 @@ func (p *Proxy) serveREST(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(resp.StatusCode)
 	_, _ = w.Write(answer)
 
-	ex := RESTExchange{HTTP: r.Method + " " + r.URL.RequestURI(), Status: resp.StatusCode, Request: shown(body), Body: shown(answer)}
+	ex := gateway.RESTExchange{HTTP: r.Method + " " + r.URL.RequestURI(), Status: resp.StatusCode, Request: shown(body), Body: shown(answer)}
 	p.emit(ex.Frame("proxy-rest", "", sent))
 }
 

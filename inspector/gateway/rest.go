@@ -1,18 +1,16 @@
-package proxy
+package gateway
 
 import (
 	"encoding/json"
-	"fmt"
+	"strconv"
 	"time"
-
-	"gatewaytour/inspector/gateway"
 )
 
-// RESTExchange is one HTTP request and its answer, carried in a WireFrame's
-// Data so REST calls can sit in the same stream as gateway frames. It has an
-// "http" key and no "op": that is how a reader tells it from a gateway
-// payload. Headers are never recorded, so an Authorization header (the bot
-// token) cannot reach a view.
+// RESTExchange is one HTTP request a bot made and the answer it got. REST
+// calls are not gateway frames, but a hello-world bot's life is made of both,
+// so an exchange travels in a WireFrame (REST set, Data its JSON) and sits in
+// the same stream. Headers are never recorded, so the Authorization header,
+// which holds the bot token, cannot reach a view.
 type RESTExchange struct {
 	// HTTP is the method and path as the bot sent them, e.g.
 	// "GET /api/v10/gateway/bot".
@@ -26,15 +24,20 @@ type RESTExchange struct {
 
 // Frame wraps e as a client→server WireFrame of connection conn. WireSize is
 // the request and response bodies together.
-func (e RESTExchange) Frame(conn, peer string, at time.Time) gateway.WireFrame {
+func (e RESTExchange) Frame(conn, peer string, at time.Time) WireFrame {
 	e.Request = asJSON(e.Request)
 	e.Body = asJSON(e.Body)
 	data, _ := json.Marshal(e)
-	return gateway.WireFrame{Conn: conn, Peer: peer, Time: at, Dir: gateway.Send, Data: data, WireSize: len(e.Request) + len(e.Body)}
+	return WireFrame{Conn: conn, Peer: peer, Time: at, Dir: Send, Data: data, WireSize: len(e.Request) + len(e.Body), REST: &e}
+}
+
+// Line is a one-line summary: "GET /api/v10/gateway/bot → 200".
+func (e RESTExchange) Line() string {
+	return e.HTTP + " → " + strconv.Itoa(e.Status)
 }
 
 // IsRESTExchange reports whether a frame's Data is a RESTExchange rather
-// than a gateway payload.
+// than a gateway payload (it has an "http" key and no "op").
 func IsRESTExchange(data []byte) bool {
 	var probe struct {
 		HTTP *string         `json:"http"`
@@ -51,18 +54,4 @@ func asJSON(b []byte) json.RawMessage {
 	}
 	q, _ := json.Marshal(string(b))
 	return q
-}
-
-// ExchangeLine is a one-line description of a REST exchange frame for a
-// terminal, e.g. "REST ↑ GET /api/v10/gateway/bot → 200 (245 B)"; ok is
-// false when the frame is not one.
-func ExchangeLine(f gateway.WireFrame) (line string, ok bool) {
-	if !IsRESTExchange(f.Data) {
-		return "", false
-	}
-	var e RESTExchange
-	if json.Unmarshal(f.Data, &e) != nil {
-		return "", false
-	}
-	return fmt.Sprintf("REST ↑ %s → %d (%d B)", e.HTTP, e.Status, f.WireSize), true
 }
