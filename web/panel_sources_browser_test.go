@@ -102,6 +102,11 @@ func TestPanelSourcesInBrowser(t *testing.T) {
 	b.waitTrue(t, "its guild and members are marked", `document.querySelector('#payload .obj-guild[data-path="d"]') && document.querySelector('#payload .obj-member[data-path="d.members[0]"] .obj-user[data-path="d.members[0].user"]')`)
 	b.screenshot(t, "panel-recording-dark")
 
+	// A small laptop: the contents hide behind ☰, lesson and panel side by side.
+	b.do(t, "medium viewport", chromedp.EmulateViewport(1100, 760))
+	b.waitTrue(t, "lesson and panel side by side", `document.getElementById("panel").getBoundingClientRect().left >= document.getElementById("main").getBoundingClientRect().right`)
+	b.screenshot(t, "panel-medium-dark")
+
 	// A phone: the panel stacks under the lesson and does not scroll sideways.
 	b.do(t, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 	b.waitTrue(t, "the panel is under the lesson", `document.getElementById("panel").getBoundingClientRect().top >= document.querySelector(".pager").getBoundingClientRect().bottom`)
