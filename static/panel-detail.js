@@ -103,7 +103,8 @@
     }
     const head = el("div", "detail-head");
     const title = el("h3", "detail-title");
-    title.append(el("span", "op-badge", r.op == null ? "close" : `op ${r.op}`), " ", r.t || r.op_name || (r.close ? "Close" : "Frame"));
+    const badge = r.op != null ? `op ${r.op}` : r.op_name === "REST" ? "REST" : r.close ? "close" : "?";
+    title.append(el("span", "op-badge", badge), " ", r.t || (r.close ? "Close " + r.close.code : r.op_name === "REST" ? r.summary || "REST call" : r.op_name || "Frame"));
     head.append(title, el("span", "detail-meta",
       `${r.dir === "send" ? "↑ sent" : "↓ received"} · ${clock(r.time)} · #${r.index}${r.s != null ? " · s=" + r.s : ""} · ${bytes(r.size)}`));
     const parts = [head];

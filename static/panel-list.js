@@ -90,12 +90,13 @@
     row.record = r;
     row.dataset.index = r.index;
     row.dataset.dir = r.dir;
-    row.dataset.op = r.op == null ? "close" : r.op;
+    const isREST = r.op == null && r.op_name === "REST";
+    row.dataset.op = r.op != null ? r.op : isREST ? "rest" : "close";
     time.textContent = clock(r.time);
     dir.textContent = r.dir === "send" ? "↑" : "↓";
     dir.title = r.dir === "send" ? "sent by the client" : "received from the server";
-    op.textContent = r.op == null ? "✕" : String(r.op);
-    op.title = r.op == null ? (r.close ? "websocket close" : "no readable op") : `op ${r.op} ${r.op_name || ""}`;
+    op.textContent = r.op != null ? String(r.op) : isREST ? "⇄" : "✕";
+    op.title = r.op != null ? `op ${r.op} ${r.op_name || ""}` : isREST ? "a REST call beside the gateway" : r.close ? "websocket close" : "no readable op";
     t.textContent = r.t || (r.close ? `Close ${r.close.code}` : r.op_name || "");
     s.textContent = r.s == null ? "" : String(r.s);
     s.title = r.s == null ? "" : "sequence number s";
