@@ -88,8 +88,9 @@ func (w *botWatcher) handle(f gateway.WireFrame) {
 		return
 	}
 	switch {
-	case f.Peer == client.Peer:
-		// The inspector's own connection: its stream already has it.
+	case f.Peer == client.Peer || (f.Peer != "" && w.hub.hides(f.Peer)):
+		// The inspector's own connection, or an attached source's: their
+		// streams already have it.
 		delete(w.pending, f.Conn)
 	case f.Peer == "":
 		p := w.pending[f.Conn]

@@ -66,6 +66,8 @@ type Hub struct {
 	streams     map[string]*Stream
 	order       []string // stream ids, oldest first
 	recordings  int
+	attached    int            // attached streams so far, to name them
+	hidden      map[string]int // peer names left to attached streams
 	watchers    map[chan struct{}]struct{}
 
 	inspector *Stream
