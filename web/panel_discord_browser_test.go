@@ -1,9 +1,3 @@
-//go:build hubdiscordrest
-
-// This test needs live.Config.DiscordREST, which lets a test point the hub's
-// "Real Discord" at a second local sandbox; run it with
-// go test -tags hubdiscordrest once the hub has that field.
-
 package web
 
 import (

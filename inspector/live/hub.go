@@ -20,6 +20,7 @@
 package live
 
 import (
+	"cmp"
 	"errors"
 	"io"
 	"log/slog"
@@ -46,6 +47,10 @@ type Config struct {
 	Capacity int
 	// Logger never receives a token.
 	Logger *slog.Logger
+	// DiscordREST is the "real Discord" REST base: client.DefaultRESTBase
+	// when empty. Tests point it at a second local sandbox, since they must
+	// never reach discord.com.
+	DiscordREST string
 }
 
 // ErrClosed is returned by every action on a hub after Close. Other errors
@@ -54,10 +59,8 @@ var ErrClosed = errors.New("the inspector is shutting down")
 
 // Hub owns the streams. It is safe for concurrent use.
 type Hub struct {
-	cfg Config
-	log *slog.Logger
-	// discordREST is Discord's REST base; tests point it at a second
-	// sandbox, since they must never reach discord.com.
+	cfg         Config
+	log         *slog.Logger
 	discordREST string
 
 	mu          sync.Mutex
@@ -91,7 +94,7 @@ func New(cfg Config) *Hub {
 	h := &Hub{
 		cfg:         cfg,
 		log:         log,
-		discordREST: client.DefaultRESTBase,
+		discordREST: cmp.Or(strings.TrimRight(cfg.DiscordREST, "/"), client.DefaultRESTBase),
 		sandboxREST: strings.TrimRight(cfg.SandboxREST, "/"),
 		streams:     map[string]*Stream{},
 		watchers:    map[chan struct{}]struct{}{},
