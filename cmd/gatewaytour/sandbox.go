@@ -60,7 +60,7 @@ type sandboxFlags struct {
 }
 
 func (f *sandboxFlags) register(flags *flag.FlagSet) {
-	flags.Var(&f.privileged, "privileged", `privileged intents the sandbox app has enabled ("none" to meet close 4014)`)
+	flags.Var(&f.privileged, "privileged", `privileged intents the sandbox app has enabled, by name (all three unless set; "none" to meet close 4014)`)
 	flags.DurationVar(&f.heartbeat, "heartbeat", 41250*time.Millisecond, "heartbeat_interval the sandbox sends in Hello")
 	flags.BoolVar(&f.quiet, "quiet", false, "no scripted chatter in the sandbox guild")
 }
