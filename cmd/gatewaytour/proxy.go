@@ -85,29 +85,19 @@ func runProxy(args []string, stdout, stderr io.Writer) int {
 
 // proxyRecipe says how to point discord.py and discordgo at the proxy.
 func proxyRecipe(base, upstream string) string {
-	ws := "ws://" + strings.TrimPrefix(base, "http://")
-	return strings.NewReplacer("{BASE}", base, "{WS}", ws+"/gateway", "{UP}", upstream).Replace(`The proxy is serving at {BASE} and passes everything through to {UP}.
+	py, golang := gateway.LibrarySnippets(base)
+	return fmt.Sprintf(`The proxy is serving at %s and passes everything through to %s.
 Your token only passes through memory: it is never logged, and every frame shown has it redacted.
 
 discord.py — put these lines before bot.run(...):
 
-    import discord, yarl
-    discord.http.Route.BASE = "{BASE}/api/v10"
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL("{WS}")
-
+%s
 discordgo — set these package variables before session.Open():
 
-    discordgo.EndpointAPI = "{BASE}/api/v9/"
-    discordgo.EndpointGateway = discordgo.EndpointAPI + "gateway"
-    discordgo.EndpointGatewayBot = discordgo.EndpointGateway + "/bot"
-    discordgo.EndpointUsers = discordgo.EndpointAPI + "users/"
-    discordgo.EndpointChannels = discordgo.EndpointAPI + "channels/"
-    discordgo.EndpointGuilds = discordgo.EndpointAPI + "guilds/"
-    discordgo.EndpointApplications = discordgo.EndpointAPI + "applications"
-
+%s
 Then run your bot with its usual token. Frames appear below as they pass.
 
-`)
+`, base, upstream, py, golang)
 }
 
 // lockedWriter lets the REST lines and watch's frame lines share stdout.
