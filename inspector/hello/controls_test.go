@@ -64,7 +64,7 @@ func TestBackShowsWithoutRedoing(t *testing.T) {
 	}
 	first := mustNext(t, w, 1)
 	mustNext(t, w, 2)
-	sent := len(k.all())
+	sent := len(k.All())
 	for _, want := range []int{1, 0} {
 		if s, err := w.Back(ctxFor(t)); err != nil || s.N != want {
 			t.Fatalf("Back = %d, %v; want %d", s.N, err, want)
@@ -78,8 +78,8 @@ func TestBackShowsWithoutRedoing(t *testing.T) {
 		t.Fatal("step 1 was performed again instead of re-shown")
 	}
 	mustNext(t, w, 2)
-	if len(k.all()) != sent || w.Performed() != 2 {
-		t.Fatalf("re-showing steps emitted frames or performed steps: %d frames (was %d), %d performed", len(k.all()), sent, w.Performed())
+	if len(k.All()) != sent || w.Performed() != 2 {
+		t.Fatalf("re-showing steps emitted frames or performed steps: %d frames (was %d), %d performed", len(k.All()), sent, w.Performed())
 	}
 	s3 := mustNext(t, w, 3)
 	if payloadOf(t, s3.Frames[0]).Op != gateway.OpHello {
@@ -100,8 +100,8 @@ func TestRestartLeavesOneConnection(t *testing.T) {
 		t.Fatalf("Restart = %d, %v", s0.N, err)
 	}
 	waitFor(t, "the old connection to go", countConns(s)(0))
-	if !sawClientClose(k.all(), oldConn, gateway.CloseNormal) {
-		t.Fatalf("no close 1000 from %s in %v", oldConn, names(k.all()))
+	if !sawClientClose(k.All(), oldConn, gateway.CloseNormal) {
+		t.Fatalf("no close 1000 from %s in %v", oldConn, names(k.All()))
 	}
 	for n := 1; n <= 6; n++ {
 		mustNext(t, w, n)
@@ -214,10 +214,10 @@ func TestWalksCloseIdleWalks(t *testing.T) {
 	}
 
 	k := &sink{}
-	id2, w2, _ := walks.Start(Options{}, k.add)
+	id2, w2, _ := walks.Start(Options{}, k.Add)
 	mustNext(t, w2, 1)
-	if len(k.all()) != 1 {
-		t.Fatalf("the walk's own sink got %d frames, want step 1's", len(k.all()))
+	if len(k.All()) != 1 {
+		t.Fatalf("the walk's own sink got %d frames, want step 1's", len(k.All()))
 	}
 	walks.End(id2)
 	if _, ok := walks.Get(id2); ok || walks.Len() != 0 {
@@ -236,15 +236,15 @@ func TestHeartbeatsContinueInBackground(t *testing.T) {
 	mustNext(t, w, 1)
 	mustNext(t, w, 2)
 	// Linger before reading Hello: the keepalive must beat on its own.
-	waitFor(t, "background beats before step 3", func() bool { return countOp(k.all(), gateway.OpHeartbeat, gateway.Send) >= 2 })
-	if got := names(k.all()); got[2] != "recv:Hello" {
+	waitFor(t, "background beats before step 3", func() bool { return countOp(k.All(), gateway.OpHeartbeat, gateway.Send) >= 2 })
+	if got := names(k.All()); got[2] != "recv:Hello" {
 		t.Fatalf("sink order = %v, want Hello before the first beat", got)
 	}
 	mustNext(t, w, 3)
 	mustNext(t, w, 4)
 	mustNext(t, w, 5)
-	before := countOp(k.all(), gateway.OpHeartbeatACK, gateway.Recv)
-	waitFor(t, "ACKs in the background after step 4", func() bool { return countOp(k.all(), gateway.OpHeartbeatACK, gateway.Recv) >= before+3 })
+	before := countOp(k.All(), gateway.OpHeartbeatACK, gateway.Recv)
+	waitFor(t, "ACKs in the background after step 4", func() bool { return countOp(k.All(), gateway.OpHeartbeatACK, gateway.Recv) >= before+3 })
 	s6 := mustNext(t, w, 6)
 	if p := payloadOf(t, s6.Frames[0]); p.T == nil || *p.T != "READY" {
 		t.Fatalf("step 6 = %s", s6.Frames[0].Data)

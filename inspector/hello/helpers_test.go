@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"gatewaytour/inspector/gateway"
+	"gatewaytour/inspector/internal/testkit"
 	"gatewaytour/inspector/sandbox"
 )
 
@@ -31,27 +31,12 @@ func startSandbox(t *testing.T, cfg sandbox.Config) (*sandbox.Server, *httptest.
 }
 
 // sink collects every frame a walk emits.
-type sink struct {
-	mu     sync.Mutex
-	frames []gateway.WireFrame
-}
-
-func (k *sink) add(f gateway.WireFrame) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.frames = append(k.frames, f)
-}
-
-func (k *sink) all() []gateway.WireFrame {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return append([]gateway.WireFrame(nil), k.frames...)
-}
+type sink = testkit.Frames
 
 func newWalk(t *testing.T, ts *httptest.Server, s *sandbox.Server, opts Options) (*Walk, *sink) {
 	t.Helper()
 	k := &sink{}
-	w := New(Config{BaseURL: ts.URL, Sandbox: s, Sink: k.add}, opts)
+	w := New(Config{BaseURL: ts.URL, Sandbox: s, Sink: k.Add}, opts)
 	t.Cleanup(func() { _ = w.Close() })
 	return w, k
 }

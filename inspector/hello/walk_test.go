@@ -93,7 +93,7 @@ func TestWalkAllTenSteps(t *testing.T) {
 		}
 		shown = append(shown, st.Frames...)
 	}
-	emitted := k.all()
+	emitted := k.All()
 	assertInOrder(t, shown, emitted)
 	for _, f := range emitted {
 		if strings.Contains(string(f.Data), sandbox.Token) {
@@ -193,9 +193,9 @@ func TestWalkAmidChatter(t *testing.T) {
 	if echo := messageIn(t, mustNext(t, w, 10).Frames[0]); echo.Author.ID != sandbox.BotID {
 		t.Fatalf("step 10 took someone else's message: %+v", echo)
 	}
-	after := len(k.all())
+	after := len(k.All())
 	waitFor(t, "chatter to reach the sink after the walk", func() bool {
-		for _, f := range k.all()[after:] {
+		for _, f := range k.All()[after:] {
 			if opName(f) == "MESSAGE_CREATE" {
 				return true
 			}

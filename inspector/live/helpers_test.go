@@ -1,13 +1,11 @@
 package live
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +13,7 @@ import (
 
 	"gatewaytour/inspector"
 	"gatewaytour/inspector/gateway"
+	"gatewaytour/inspector/internal/testkit"
 	"gatewaytour/inspector/sandbox"
 )
 
@@ -40,22 +39,7 @@ func serveSandbox(t *testing.T, cfg sandbox.Config) (*sandbox.Server, *httptest.
 }
 
 // logBuffer captures what the hub logs.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
+type logBuffer = testkit.Buffer
 
 // newHub builds a hub on sb (which may be nil), logging everything at
 // debug level into the returned buffer.

@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"gatewaytour/inspector/gateway"
+	"gatewaytour/inspector/internal/testkit"
 	"gatewaytour/inspector/sandbox"
 )
 
@@ -18,7 +18,7 @@ func setup(t *testing.T) (*sandbox.Server, *httptest.Server, *collector) {
 	s := sandbox.New(sandbox.Config{HeartbeatInterval: 10 * time.Second, HeartbeatGrace: 10 * time.Second, ServerHeartbeatEvery: -1})
 	upstream := httptest.NewServer(s.Handler())
 	k := &collector{}
-	p, err := New(Config{Upstream: upstream.URL, Sink: k.add})
+	p, err := New(Config{Upstream: upstream.URL, Sink: k.Add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,26 +32,11 @@ func setup(t *testing.T) (*sandbox.Server, *httptest.Server, *collector) {
 }
 
 // collector keeps every frame the proxy reports.
-type collector struct {
-	mu     sync.Mutex
-	frames []gateway.WireFrame
-}
-
-func (k *collector) add(f gateway.WireFrame) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.frames = append(k.frames, f)
-}
-
-func (k *collector) all() []gateway.WireFrame {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return append([]gateway.WireFrame(nil), k.frames...)
-}
+type collector struct{ testkit.Frames }
 
 // find returns the first frame for which match holds.
 func (k *collector) find(match func(gateway.WireFrame, gateway.Payload) bool) (gateway.WireFrame, bool) {
-	for _, f := range k.all() {
+	for _, f := range k.All() {
 		var p gateway.Payload
 		if f.Data != nil && !gateway.IsRESTExchange(f.Data) {
 			p, _ = gateway.DecodePayload(f.Data)
@@ -134,7 +119,7 @@ func assertBotSeen(t *testing.T, k *collector, front *httptest.Server) {
 	if _, ok := k.find(restCall("POST /api/")); !ok {
 		t.Fatal("the reply's REST POST is not in the sink")
 	}
-	for _, f := range k.all() {
+	for _, f := range k.All() {
 		if strings.Contains(string(f.Data), sandbox.Token) || (f.Close != nil && strings.Contains(f.Close.Reason, sandbox.Token)) {
 			t.Fatalf("the token reached the sink: %s", f.Data)
 		}

@@ -152,7 +152,7 @@ func TestUpstreamClosePassesThrough(t *testing.T) {
 		})
 		return ok
 	})
-	for _, f := range k.all() {
+	for _, f := range k.All() {
 		if strings.Contains(string(f.Data), wrong) {
 			t.Fatalf("the token reached the sink: %s", f.Data)
 		}
@@ -181,7 +181,7 @@ func TestRESTPassesThrough(t *testing.T) {
 	}
 	f, ok := k.find(restCall("GET /api/v10/gateway/bot"))
 	if !ok {
-		t.Fatalf("no exchange in the sink: %v", k.all())
+		t.Fatalf("no exchange in the sink: %v", k.All())
 	}
 	if s := string(f.Data); strings.Contains(s, sandbox.Token) || strings.Contains(strings.ToLower(s), "authorization") {
 		t.Fatalf("the exchange shows the token or a header: %s", s)
@@ -245,7 +245,7 @@ func TestBotDropIsAHangUpUpstream(t *testing.T) {
 		return ok
 	})
 	var closes []gateway.CloseFrame
-	for _, f := range k.all() {
+	for _, f := range k.All() {
 		if f.Close != nil {
 			closes = append(closes, *f.Close)
 		}

@@ -6,11 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"gatewaytour/inspector/gateway"
+	"gatewaytour/inspector/internal/testkit"
 )
 
 // needDiscordPy skips when the Debian python3-discord package is missing,
@@ -152,22 +152,7 @@ func TestDiscordPyFollowsTheLivingWorld(t *testing.T) {
 }
 
 // lockedBuffer collects a child's stderr while the test may read it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type lockedBuffer = testkit.Buffer
 
 // drain returns what is buffered in frames without waiting for more.
 func drain(frames <-chan gateway.WireFrame) <-chan gateway.WireFrame {

@@ -7,13 +7,13 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"gatewaytour/inspector"
 	"gatewaytour/inspector/client"
 	"gatewaytour/inspector/gateway"
+	"gatewaytour/inspector/internal/testkit"
 	"gatewaytour/inspector/sandbox"
 	"gatewaytour/inspector/watch"
 )
@@ -21,22 +21,7 @@ import (
 const deadline = 30 * time.Second
 
 // lockedBuffer is an output that tests can read while Run writes to it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type lockedBuffer struct{ testkit.Buffer }
 
 func (b *lockedBuffer) waitFor(t *testing.T, s string) {
 	t.Helper()
