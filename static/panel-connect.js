@@ -70,11 +70,34 @@
       return li;
     }));
     $("bot-empty").hidden = bots.length > 0;
+    announceBots(bots);
     showState();
+  }
+
+  // announceBots offers, once, each bot that connects to the sandbox: a
+  // reader who just started their own bot sees it at once. Bots already
+  // gone by the time the list arrives are not news.
+  const announced = new Set();
+  function announceBots(bots) {
+    let fresh = null;
+    for (const s of bots) {
+      if (announced.has(s.id)) continue;
+      announced.add(s.id);
+      if (s.state.kind !== "closed" && s.state.kind !== "stopped" && s.id !== P.state.streamID) fresh = s;
+    }
+    const notice = $("bot-notice");
+    if (fresh) {
+      $("bot-notice-text").textContent = `A bot connected to the sandbox: ${fresh.label || fresh.id}`;
+      notice.dataset.stream = fresh.id;
+      notice.hidden = false;
+    } else if (notice.dataset.stream && !bots.some((s) => s.id === notice.dataset.stream && s.state.kind !== "closed")) {
+      notice.hidden = true;
+    }
   }
 
   function switchTo(id) {
     if (id !== P.state.streamID) P.open(id);
+    if ($("bot-notice").dataset.stream === id) $("bot-notice").hidden = true;
     $("export-link").href = "/panel/export?stream=" + encodeURIComponent(id);
     $("stream-select").value = id;
     showState();
@@ -203,11 +226,15 @@
     try {
       if (JSON.parse(localStorage.getItem("gatewaytour.panelCollapsed"))) setCollapsed(true);
     } catch { /* expanded */ }
+    $("bot-notice-watch").addEventListener("click", () => switchTo($("bot-notice").dataset.stream));
+    $("bot-notice-dismiss").addEventListener("click", () => { $("bot-notice").hidden = true; });
     setupResize();
     setMode("sandbox");
     showState();
   });
   P.on("streams", showStreams);
+  // Another part of the page (the hello-world stepper) picks a stream.
+  P.on("watch", switchTo);
   P.on("link", showState);
   P.on("reveal", () => setCollapsed(false));
   P.on("notice", (text) => {

@@ -13,6 +13,7 @@
   let list, spacer, count, gapNote, jump, empty;
   let view = []; // records that pass the filters, oldest first
   let selected = null;
+  let marked = new Set(); // indexes of records a lesson points at (the stepper's step)
   let follow = true; // stick to the newest frame
   let paused = false;
   let heldWhilePaused = 0;
@@ -105,6 +106,7 @@
     summary.title = summary.textContent;
     row.classList.toggle("late", !!(r.heartbeat && r.heartbeat.late));
     row.classList.toggle("has-close", !!r.close);
+    row.classList.toggle("marked", marked.has(r.index));
     const isSelected = selected === r;
     row.classList.toggle("selected", isSelected);
     row.setAttribute("aria-selected", String(isSelected));
@@ -248,12 +250,18 @@
   });
 
   P.on("records", onRecords);
-  P.on("reset", () => { view = []; heldWhilePaused = 0; if (gapNote) gapNote.hidden = true; select(null, false); });
+  P.on("reset", () => { view = []; marked = new Set(); heldWhilePaused = 0; if (gapNote) gapNote.hidden = true; select(null, false); });
   P.on("trim", () => { if (!paused) rebuild(); });
   P.on("gap", (gap) => {
     gapNote.textContent = `${gap.missed.toLocaleString()} frames fell out of the server's buffer before this page could read them.`;
     gapNote.hidden = false;
   });
 
-  P.list = { applyFrameLink, select, view: () => view, selected: () => selected };
+  // mark highlights the records with these indexes (the stepper's step).
+  function mark(indexes) {
+    marked = new Set(indexes);
+    schedule();
+  }
+
+  P.list = { applyFrameLink, select, mark, view: () => view, selected: () => selected };
 })();

@@ -29,6 +29,7 @@ const browserDeadline = 90 * time.Second
 // wrote to its console.
 type browserSession struct {
 	ctx      context.Context
+	cancel   context.CancelFunc // closes a tab opened with newTab
 	mu       sync.Mutex
 	problems []string
 }
@@ -100,6 +101,28 @@ func (b *browserSession) watchConsole(t *testing.T) {
 			}
 		}
 	}()
+}
+
+// newTab opens a second tab in the same browser, with its own console
+// watch; close closes it the way a reader closes a tab.
+func (b *browserSession) newTab(t *testing.T) *browserSession {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	t.Cleanup(cancel)
+	tab := &browserSession{ctx: ctx, cancel: cancel}
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	tab.watchConsole(t)
+	return tab
+}
+
+func (b *browserSession) close(t *testing.T) {
+	t.Helper()
+	if b.cancel == nil {
+		t.Fatal("close is for tabs opened with newTab")
+	}
+	b.cancel()
 }
 
 // consoleProblems is what the page reported so far.

@@ -57,6 +57,14 @@ func (b *syncBuffer) String() string {
 // configuration first.
 func newPanelServer(t testing.TB, course *lessons.Course, configure ...func(*live.Config)) *panelServer {
 	t.Helper()
+	return startPanelServer(t, course, nil, configure...)
+}
+
+// startPanelServer is newPanelServer whose web.Config, once filled in with
+// the server's own address (base, "http://127.0.0.1:PORT"), sandbox and
+// hub, adjust may change before the server is built.
+func startPanelServer(t testing.TB, course *lessons.Course, adjust func(cfg *Config, base string, sb *sandbox.Server), configure ...func(*live.Config)) *panelServer {
+	t.Helper()
 	p := &panelServer{log: &syncBuffer{}, responses: &syncBuffer{}}
 	logger := slog.New(slog.NewTextHandler(p.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	p.sb = sandbox.New(sandbox.Config{HeartbeatInterval: time.Second, ServerHeartbeatEvery: -1})
@@ -67,16 +75,26 @@ func newPanelServer(t testing.TB, course *lessons.Course, configure ...func(*liv
 	}
 	p.hub = live.New(cfg)
 	t.Cleanup(p.hub.Close)
-	site, err := New(Config{Course: course, Live: p.hub, Logger: logger})
+	// The address is known before the server is built, as in main.
+	var handler http.Handler
+	p.ts = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
+	base := "http://" + p.ts.Listener.Addr().String()
+	webCfg := Config{Course: course, Live: p.hub, Logger: logger}
+	if adjust != nil {
+		adjust(&webCfg, base, p.sb)
+	}
+	site, err := New(webCfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	t.Cleanup(site.CloseStreams)
 	p.site = site
 	h := p.sb.Handler()
 	for _, pattern := range []string{"/api/", "/gateway", "/gateway/", "/sandbox/"} {
 		site.Mount(pattern, h)
 	}
-	p.ts = httptest.NewServer(teeResponses(site, p.responses))
+	handler = teeResponses(site, p.responses)
+	p.ts.Start()
 	t.Cleanup(p.ts.Close)
 	p.hub.SetSandboxREST(p.ts.URL + "/api/v10")
 	return p

@@ -12,6 +12,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /static/", s.assets)
 	s.mux.HandleFunc("GET /healthz", serveHealth)
 	s.panelRoutes()
+	s.helloRoutes()
 	// Everything else, whatever the method, is the not-found page.
 	s.mux.HandleFunc("/", s.serveNotFound)
 }

@@ -12,9 +12,11 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/a-h/templ"
 
+	"gatewaytour/inspector/hello"
 	"gatewaytour/inspector/live"
 	"gatewaytour/lessons"
 )
@@ -31,6 +33,13 @@ type Config struct {
 	Live *live.Hub
 	// Logger receives the panel's warnings; never a token. Optional.
 	Logger *slog.Logger
+	// Hello runs the hello-world lesson's stepper, one walk per tab, each
+	// with a panel stream of its own (so it needs Live too). Without it the
+	// stepper's routes answer 503 and the lesson shows no stepper.
+	Hello *hello.Walks
+	// HelloIdle ends a tab's walk and lets its stream go after this long
+	// unused; give it the idle time Hello was made with (default 15 min).
+	HelloIdle time.Duration
 }
 
 // Server is the web room's http.Handler. Every page is rendered once in New;
@@ -45,6 +54,7 @@ type Server struct {
 	search   []byte
 	assets   assetTable
 	live     *live.Hub
+	hello    *helloTabs
 	log      *slog.Logger
 	csrf     string
 	// streamsDone ends every live event stream (CloseStreams).
@@ -81,7 +91,10 @@ func New(cfg Config) (*Server, error) {
 
 		streamsDone: make(chan struct{}),
 	}
-	c := chrome{Product: cfg.Product, Assets: assets.links(), Lessons: cfg.Course.Lessons, CSRF: csrf, HasLive: cfg.Live != nil, Panel: newPanelData()}
+	if cfg.Hello != nil && cfg.Live != nil {
+		s.hello = newHelloTabs(cfg.Hello, cfg.Live, cfg.HelloIdle)
+	}
+	c := chrome{Product: cfg.Product, Assets: assets.links(), Lessons: cfg.Course.Lessons, CSRF: csrf, HasLive: cfg.Live != nil, HasHello: s.hello != nil, Panel: newPanelData()}
 	if err := s.renderPages(c); err != nil {
 		return nil, err
 	}
@@ -90,10 +103,16 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// CloseStreams ends every open live event stream, so a graceful shutdown
+// CloseStreams ends every open live event stream and every hello-world
+// walk, so a graceful shutdown
 // need not wait for browser tabs that would otherwise listen forever.
 func (s *Server) CloseStreams() {
-	s.closeOnce.Do(func() { close(s.streamsDone) })
+	s.closeOnce.Do(func() {
+		close(s.streamsDone)
+		if s.hello != nil {
+			s.hello.close()
+		}
+	})
 }
 
 func (s *Server) renderPages(c chrome) error {

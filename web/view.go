@@ -13,7 +13,9 @@ type chrome struct {
 	Lessons []*lessons.Lesson
 	CSRF    string // this process's token for the panel's POSTs
 	HasLive bool   // a live hub is there, so lesson pages carry the panel
-	Panel   panelData
+	// HasHello: the hello-world lesson carries the stepper.
+	HasHello bool
+	Panel    panelData
 }
 
 // panelData is the protocol vocabulary the panel's controls offer, taken

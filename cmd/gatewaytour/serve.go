@@ -10,9 +10,11 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
+	"gatewaytour/inspector/hello"
 	"gatewaytour/inspector/live"
 	"gatewaytour/inspector/sandbox"
 	"gatewaytour/lessons"
@@ -20,6 +22,10 @@ import (
 )
 
 const shutdownGrace = 5 * time.Second
+
+// helloIdle ends a hello-world walk whose tab went quiet without saying
+// goodbye, closing its bot's connection.
+const helloIdle = 15 * time.Minute
 
 // runServe serves until Ctrl-C or SIGTERM.
 func runServe(args []string, stdout, stderr io.Writer) int {
@@ -56,6 +62,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		log.Error("the course could not be loaded", "err", err)
 		return 1
 	}
+	// Listen first: the hello-world stepper's bots and the hub's REST calls
+	// need the server's own address, known once the port is.
+	listener, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Error("cannot listen", "addr", *addr, "err", err)
+		return 1
+	}
+	defer listener.Close()
+	warnIfExposed(stderr, *addr)
+	url := browserURL(listener.Addr())
+
 	sb := sandbox.New(sf.config())
 	defer sb.Close()
 	// The hub holds the panel's streams: its own connection (to the sandbox
@@ -63,23 +80,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// other bot on the sandbox, and recordings. It closes before the sandbox.
 	hub := live.New(live.Config{Sandbox: sb, Logger: log})
 	defer hub.Close()
-	site, err := web.New(web.Config{Course: course, Live: hub, Logger: log})
+	// The sandbox's REST API is on this very server.
+	hub.SetSandboxREST(url + "api/v10")
+	// The hello-world lesson's stepper: one walk per browser tab, each a bot
+	// of its own on this server's sandbox. Walks close before the hub.
+	walks := hello.NewWalks(hello.Config{BaseURL: strings.TrimSuffix(url, "/"), Sandbox: sb}, helloIdle)
+	defer walks.Close()
+	site, err := web.New(web.Config{Course: course, Live: hub, Logger: log, Hello: walks, HelloIdle: helloIdle})
 	if err != nil {
 		log.Error("the pages could not be built", "err", err)
 		return 1
 	}
 	mountSandbox(site.Mount, sb)
 
-	listener, err := net.Listen("tcp", *addr)
-	if err != nil {
-		log.Error("cannot listen", "addr", *addr, "err", err)
-		return 1
-	}
-	warnIfExposed(stderr, *addr)
-	url := browserURL(listener.Addr())
-	// The sandbox's REST API is on this very server; the hub learns where
-	// once the port is known.
-	hub.SetSandboxREST(url + "api/v10")
 	fmt.Fprintf(stdout, "gatewaytour is serving the course at %s\n", url)
 	fmt.Fprintf(stdout, "The sandbox (a local Discord) is at %sapi/v10 — run \"gatewaytour sandbox -h\" for its flags.\n", url)
 
