@@ -74,23 +74,27 @@
     showState();
   }
 
-  // announceBots offers, once, each bot that connects to the sandbox: a
-  // reader who just started their own bot sees it at once. Bots already
-  // gone by the time the list arrives are not news.
+  // announceBots offers, once, each bot that logs in to the sandbox: a
+  // reader who just started their own bot sees it at once. A connection
+  // that stayed anonymous for seconds before identifying is the lesson's
+  // own hello-world bot (its stream is the stepper's), not news.
   const announced = new Set();
   function announceBots(bots) {
     let fresh = null;
     for (const s of bots) {
       if (announced.has(s.id)) continue;
+      if (s.state.kind === "closed" || s.state.kind === "stopped") announced.add(s.id);
+      if (s.state.kind !== "identified") continue;
       announced.add(s.id);
-      if (s.state.kind !== "closed" && s.state.kind !== "stopped" && s.id !== P.state.streamID) fresh = s;
+      if (s.id !== P.state.streamID && !(s.label || "").startsWith("a bot on the sandbox (")) fresh = s;
     }
     const notice = $("bot-notice");
     if (fresh) {
-      $("bot-notice-text").textContent = `A bot connected to the sandbox: ${fresh.label || fresh.id}`;
+      $("bot-notice-text").textContent = `A bot just logged in: ${fresh.label || fresh.id}`;
       notice.dataset.stream = fresh.id;
       notice.hidden = false;
-    } else if (notice.dataset.stream && !bots.some((s) => s.id === notice.dataset.stream && s.state.kind !== "closed")) {
+    } else if (notice.dataset.stream && !bots.some((s) => s.id === notice.dataset.stream && s.state.kind === "identified")) {
+      // The bot went away before anyone watched it.
       notice.hidden = true;
     }
   }

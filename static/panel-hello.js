@@ -97,7 +97,15 @@
       if (!code) continue;
       const lines = code.querySelectorAll(":scope > .line");
       lines.forEach((line) => line.classList.remove("hs-line"));
-      for (const n of step?.code_lines?.[lang] || []) lines[n - 1]?.classList.add("hs-line");
+      const marked = (step?.code_lines?.[lang] || []).map((n) => lines[n - 1]).filter(Boolean);
+      marked.forEach((line) => line.classList.add("hs-line"));
+      // The program scrolls inside its own box, so the stepper below it
+      // stays where the reader's pointer is.
+      const pre = code.parentElement;
+      if (marked.length && pre.scrollHeight > pre.clientHeight) {
+        const top = marked[0].offsetTop, bottom = marked[marked.length - 1].offsetTop + marked[marked.length - 1].offsetHeight;
+        pre.scrollTo({ top: Math.max(0, (top + bottom) / 2 - pre.clientHeight / 2), behavior: "smooth" });
+      }
     }
   }
 

@@ -107,6 +107,9 @@ func TestHelloStepperInBrowser(t *testing.T) {
 			b.screenshot(t, "hello-stepper-step8-light")
 		}
 	}
+	if !evalIn[bool](t, b, `document.getElementById("bot-notice").hidden`) {
+		t.Error("the panel announced the stepper's own bot as a newly connected one")
+	}
 	if len(seen) < 5 {
 		t.Errorf("the highlight stayed on %d sets of lines over ten steps: %v", len(seen), seen)
 	}
