@@ -180,6 +180,13 @@ func TestHelloStepperInBrowser(t *testing.T) {
 	if n := walkConns(p.sb); n != 1 {
 		t.Errorf("after Restart and five steps the sandbox holds %d walk connections, want 1", n)
 	}
+	// Another lesson and back, without a reload: the walk is still at step 5.
+	b.do(t, "go to the previous lesson", chromedp.Click(chromedp.CSS(`.pager a[rel=prev]`)))
+	b.waitTrue(t, "the previous lesson is shown", `document.body.dataset.lesson !== "hello-world"`)
+	b.do(t, "come back", chromedp.Click(chromedp.CSS(`.pager a[rel=next]`)))
+	b.waitTrue(t, "the stepper shows step 5 again", `document.body.dataset.lesson === "hello-world" &&
+		document.getElementById("hello-stepper").dataset.step === "5" && !document.getElementById("hello-stepper").hidden &&
+		document.querySelectorAll(".code-tabs .hs-line").length > 0`)
 
 	// A second tab walks a bot of its own; closing it ends that walk only.
 	second := b.newTab(t)
@@ -200,9 +207,11 @@ func TestHelloStepperInBrowser(t *testing.T) {
 	if got := evalIn[int](t, b, helloJS+".step.n"); got != 5 {
 		t.Errorf("the first tab's walk moved to step %d while the second walked", got)
 	}
-	// And the first tab's own walk ends with its tab.
-	b.do(t, "leave the page", chromedp.Navigate("about:blank"))
-	waitFor(t, "leaving the page ends the walk", func() bool { return walkConns(p.sb) == 0 && p.site.hello.count() == 0 })
+	// A reload starts fresh: the old walk ends, the stepper starts over.
+	b.do(t, "reload", chromedp.Reload())
+	b.waitTrue(t, "the reloaded stepper has not started", `document.documentElement.classList.contains("app-ready") &&
+		!document.getElementById("hs-start").hidden && document.getElementById("hs-progress").textContent === "Not started"`)
+	waitFor(t, "the reload ends the walk", func() bool { return walkConns(p.sb) == 0 && p.site.hello.count() == 0 })
 	if problems := b.consoleProblems(); len(problems) > 0 {
 		t.Errorf("the page reported problems: %v", problems)
 	}

@@ -213,3 +213,46 @@ func TestHelloIdleWalkLetsItsStreamGo(t *testing.T) {
 		t.Errorf("back on the idle walk: %d, want 404", status)
 	}
 }
+
+// TestHelloNextTwiceAtOnce sends two Next requests together, as a
+// double-click from a page without the script's guard would: the walk
+// shows step 1, and step 2 only if the second came after the first was
+// done; it never skips a step or performs one it does not show.
+func TestHelloNextTwiceAtOnce(t *testing.T) {
+	p := newHelloServer(t, fixtureCourse(t), 0)
+	token := p.csrfToken(t)
+	_, got := p.helloPost(t, token, "/hello/walks", "")
+	walk := decodeInto[helloStarted](t, got).Walk
+	type answer struct {
+		status int
+		step   helloStep
+	}
+	answers := make(chan answer, 2)
+	for range 2 {
+		go func() {
+			req, _ := http.NewRequest(http.MethodPost, p.ts.URL+"/hello/walks/"+walk+"/next", nil)
+			req.Header.Set(csrfHeader, token)
+			resp, err := p.ts.Client().Do(req)
+			if err != nil {
+				answers <- answer{}
+				return
+			}
+			defer resp.Body.Close()
+			var step helloStep
+			_ = json.NewDecoder(resp.Body).Decode(&step)
+			answers <- answer{resp.StatusCode, step}
+		}()
+	}
+	a, b := <-answers, <-answers
+	if a.status != http.StatusOK || b.status != http.StatusOK {
+		t.Fatalf("two Next at once answered %d and %d", a.status, b.status)
+	}
+	lo, hi := min(a.step.N, b.step.N), max(a.step.N, b.step.N)
+	if lo != 1 || hi > 2 {
+		t.Errorf("two Next at once showed steps %d and %d, want 1 and 1 or 1 and 2", lo, hi)
+	}
+	_, got = p.helloPost(t, token, "/hello/walks/"+walk+"/back", "")
+	if performed := decodeInto[helloStep](t, got).Performed; performed != hi {
+		t.Errorf("the walk performed %d steps but showed at most step %d", performed, hi)
+	}
+}
