@@ -212,6 +212,18 @@ func TestHelloStepperInBrowser(t *testing.T) {
 	b.waitTrue(t, "the reloaded stepper has not started", `document.documentElement.classList.contains("app-ready") &&
 		!document.getElementById("hs-start").hidden && document.getElementById("hs-progress").textContent === "Not started"`)
 	waitFor(t, "the reload ends the walk", func() bool { return walkConns(p.sb) == 0 && p.site.hello.count() == 0 })
+
+	// On a phone the stepper fits the width and its buttons stay usable.
+	b.do(t, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	b.do(t, "press Start on the phone", chromedp.Click(chromedp.CSS("#hs-start")))
+	b.waitStep(t, 0)
+	b.do(t, "press Next on the phone", chromedp.Click(chromedp.CSS("#hs-next")))
+	b.waitStep(t, 1)
+	evalIn[bool](t, b, `document.getElementById("hello-stepper").scrollIntoView({block: "center"}), true`)
+	if w := evalIn[float64](t, b, `document.documentElement.scrollWidth`); w > 391 {
+		t.Errorf("the page is %.0f px wide on a 390 px phone", w)
+	}
+	b.screenshot(t, "hello-stepper-phone")
 	if problems := b.consoleProblems(); len(problems) > 0 {
 		t.Errorf("the page reported problems: %v", problems)
 	}
