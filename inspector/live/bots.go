@@ -84,11 +84,18 @@ func (w *botWatcher) run(frames <-chan gateway.WireFrame) {
 
 func (w *botWatcher) handle(f gateway.WireFrame) {
 	if b, ok := w.streams[f.Conn]; ok {
+		if b.peer == "" && w.ownedElsewhere(f.Peer) {
+			// It waited too long to identify and was shown as an unnamed
+			// bot; now it turns out another stream already has it.
+			delete(w.streams, f.Conn)
+			w.hub.dropStream(f.Conn)
+			return
+		}
 		w.add(b, f)
 		return
 	}
 	switch {
-	case f.Peer == client.Peer || (f.Peer != "" && w.hub.hides(f.Peer)):
+	case w.ownedElsewhere(f.Peer):
 		// The inspector's own connection, or an attached source's: their
 		// streams already have it.
 		delete(w.pending, f.Conn)
@@ -105,6 +112,12 @@ func (w *botWatcher) handle(f gateway.WireFrame) {
 	default:
 		w.add(w.promote(f.Conn, f.Peer), f)
 	}
+}
+
+// ownedElsewhere reports whether connections named peer already have a
+// stream: the inspector's own, or an attached source's.
+func (w *botWatcher) ownedElsewhere(peer string) bool {
+	return peer != "" && (peer == client.Peer || w.hub.hides(peer))
 }
 
 // promote gives a connection its stream and hands it the frames that
@@ -186,9 +199,9 @@ func followState(st *State, rec inspector.Record) bool {
 		if json.Unmarshal(rec.Payload, &p) == nil {
 			st.SessionID = p.D.SessionID
 		}
-		st.Kind, st.Detail = StateIdentified, "Logged in: READY arrived."
+		st.Kind, st.Detail, st.Close = StateIdentified, "Logged in: READY arrived.", nil
 	case rec.T != nil && *rec.T == "RESUMED":
-		st.Kind, st.Detail = StateIdentified, "Resumed: RESUMED arrived after the missed events."
+		st.Kind, st.Detail, st.Close = StateIdentified, "Resumed: RESUMED arrived after the missed events.", nil
 	default:
 		return false
 	}
