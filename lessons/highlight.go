@@ -21,7 +21,15 @@ var highlightCSS = sync.OnceValue(func() string {
 	b.WriteString("/* Code highlighting, light (" + lightStyle + ") */\n")
 	b.WriteString(styleCSS(styles.Get(lightStyle), ""))
 	b.WriteString("/* Code highlighting, dark (" + darkStyle + ") */\n")
-	b.WriteString(styleCSS(styles.Get(darkStyle), darkScope+" "))
+	dark := styles.Get(darkStyle)
+	// The dark style leaves some tokens (plain names, punctuation) to its
+	// base colour, while the light style colours them: without this rule
+	// they would keep their light-theme ink on a dark background. It comes
+	// first, so the dark style's own, more specific rules still win.
+	if base := dark.Get(chroma.Background).Colour; base.IsSet() {
+		b.WriteString(darkScope + " .chroma * { color: " + base.String() + " }\n")
+	}
+	b.WriteString(styleCSS(dark, darkScope+" "))
 	return b.String()
 })
 

@@ -221,4 +221,10 @@ func TestHighlightCSS(t *testing.T) {
 	if keyword(light) == keyword(dark) {
 		t.Errorf("light and dark keywords look the same: %q", keyword(light))
 	}
+	// Tokens the dark style leaves to its base colour (plain names,
+	// punctuation) must not keep the light style's dark ink.
+	base := darkScope + " .chroma * { color:"
+	if i, k := strings.Index(dark, base), strings.Index(dark, darkScope+" .chroma .k {"); i < 0 || i > k {
+		t.Errorf("the dark sheet needs a base colour for every token, before its own token rules:\n%s", dark)
+	}
 }
