@@ -187,15 +187,17 @@ func (rl *relay) botToUpstream() {
 			return
 		}
 		rl.noteClient(data)
-		if err := rl.up.WriteMessage(kind, data); err != nil {
-			_ = rl.down.Close()
-			return
-		}
+		// Report before forwarding: once a frame is on its way, the answer
+		// may come back at once, and views must show the question first.
 		f := rl.frame(gateway.Send, data, len(data))
 		if kind == websocket.BinaryMessage {
 			f.Error = "binary frame from the client (ETF or compressed): forwarded, not decoded"
 		}
 		rl.p.emit(f)
+		if err := rl.up.WriteMessage(kind, data); err != nil {
+			_ = rl.down.Close()
+			return
+		}
 	}
 }
 
@@ -243,15 +245,15 @@ func (rl *relay) upstreamToBot() {
 			if kind == websocket.TextMessage {
 				out = rl.rewriteReady(data)
 			}
-			if rl.down.WriteMessage(kind, out) != nil {
-				_ = rl.up.Close()
-				return
-			}
 			f := rl.frame(gateway.Recv, out, len(out))
 			if kind != websocket.TextMessage {
 				f.Error = "binary frame without zlib-stream: forwarded, not decoded"
 			}
 			rl.p.emit(f)
+			if rl.down.WriteMessage(kind, out) != nil {
+				_ = rl.up.Close()
+				return
+			}
 			continue
 		}
 		pending = append(pending, data)
@@ -283,16 +285,18 @@ func (rl *relay) upstreamToBot() {
 		}
 		for _, fr := range frames {
 			size += len(fr)
-			if rl.down.WriteMessage(websocket.BinaryMessage, fr) != nil {
-				_ = rl.up.Close()
-				return
-			}
 		}
 		f := rl.frame(gateway.Recv, shown, size)
 		if err != nil {
 			f.Error = "zlib-stream: " + err.Error()
 		}
 		rl.p.emit(f)
+		for _, fr := range frames {
+			if rl.down.WriteMessage(websocket.BinaryMessage, fr) != nil {
+				_ = rl.up.Close()
+				return
+			}
+		}
 	}
 }
 
