@@ -151,9 +151,9 @@ func TestLessonsWithoutJavaScript(t *testing.T) {
 		return err
 	}))
 	b.do(t, "open a lesson", chromedp.Navigate(p.ts.URL+"/lessons/first"))
-	b.waitTrue(t, "the first lesson is shown", `document.body.dataset.lesson === "first"`)
+	b.waitTrue(t, "the first lesson is shown", `document.readyState === "complete" && document.body.dataset.lesson === "first"`)
 	b.do(t, "follow Next", chromedp.Click(chromedp.CSS(".pager a[rel=next]")))
-	b.waitTrue(t, "the second lesson is loaded", `location.pathname === "/lessons/second" && document.body.dataset.lesson === "second"`)
+	b.waitTrue(t, "the second lesson is loaded", `location.pathname === "/lessons/second" && document.readyState === "complete" && document.body.dataset.lesson === "second"`)
 	if !evalIn[bool](t, b, `["#frame-list", "#connect-open", "#frame-search", "#conn-state", "#panel-collapse"].every((s) => document.querySelector(s).getClientRects().length === 0)`) {
 		t.Error("without scripts the panel still shows its controls")
 	}
