@@ -17,30 +17,12 @@ import (
 	"gatewaytour/inspector/sandbox"
 )
 
-// pointDiscordgoAt redirects discordgo's package-level endpoints to base
-// and restores them when the test ends.
-func pointDiscordgoAt(t *testing.T, base string) {
-	saved := []string{discordgo.EndpointAPI, discordgo.EndpointGateway, discordgo.EndpointGatewayBot,
-		discordgo.EndpointUsers, discordgo.EndpointChannels, discordgo.EndpointGuilds, discordgo.EndpointApplications}
-	discordgo.EndpointAPI = base + "/api/v9/"
-	discordgo.EndpointGateway = discordgo.EndpointAPI + "gateway"
-	discordgo.EndpointGatewayBot = discordgo.EndpointGateway + "/bot"
-	discordgo.EndpointUsers = discordgo.EndpointAPI + "users/"
-	discordgo.EndpointChannels = discordgo.EndpointAPI + "channels/"
-	discordgo.EndpointGuilds = discordgo.EndpointAPI + "guilds/"
-	discordgo.EndpointApplications = discordgo.EndpointAPI + "applications"
-	t.Cleanup(func() {
-		discordgo.EndpointAPI, discordgo.EndpointGateway, discordgo.EndpointGatewayBot = saved[0], saved[1], saved[2]
-		discordgo.EndpointUsers, discordgo.EndpointChannels, discordgo.EndpointGuilds, discordgo.EndpointApplications = saved[3], saved[4], saved[5], saved[6]
-	})
-}
-
 // TestDiscordgoThroughTheProxy runs the lesson's discordgo bot through the
 // proxy into the sandbox: it logs in, answers !hello, and resumes through
 // the proxy after an op 7.
 func TestDiscordgoThroughTheProxy(t *testing.T) {
 	s, front, k := setup(t)
-	pointDiscordgoAt(t, front.URL)
+	testkit.PointDiscordgoAt(t, front.URL)
 	dg, err := discordgo.New("Bot " + sandbox.Token)
 	if err != nil {
 		t.Fatal(err)

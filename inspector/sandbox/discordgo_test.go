@@ -2,9 +2,7 @@ package sandbox
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,37 +10,14 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"gatewaytour/inspector/gateway"
+	"gatewaytour/inspector/internal/testkit"
 )
-
-// discordgoEndpoints guards discordgo's package-level endpoint variables,
-// which a test must point at its own sandbox and put back afterwards.
-var discordgoEndpoints sync.Mutex
-
-// pointDiscordgoAt redirects discordgo's REST endpoints to ts, as
-// gateway-facts §12 describes, and restores them when the test ends.
-func pointDiscordgoAt(t *testing.T, ts *httptest.Server) {
-	discordgoEndpoints.Lock()
-	saved := []string{discordgo.EndpointAPI, discordgo.EndpointGateway, discordgo.EndpointGatewayBot,
-		discordgo.EndpointUsers, discordgo.EndpointChannels, discordgo.EndpointGuilds, discordgo.EndpointApplications}
-	discordgo.EndpointAPI = ts.URL + "/api/v9/"
-	discordgo.EndpointGateway = discordgo.EndpointAPI + "gateway"
-	discordgo.EndpointGatewayBot = discordgo.EndpointGateway + "/bot"
-	discordgo.EndpointUsers = discordgo.EndpointAPI + "users/"
-	discordgo.EndpointChannels = discordgo.EndpointAPI + "channels/"
-	discordgo.EndpointGuilds = discordgo.EndpointAPI + "guilds/"
-	discordgo.EndpointApplications = discordgo.EndpointAPI + "applications"
-	t.Cleanup(func() {
-		discordgo.EndpointAPI, discordgo.EndpointGateway, discordgo.EndpointGatewayBot = saved[0], saved[1], saved[2]
-		discordgo.EndpointUsers, discordgo.EndpointChannels, discordgo.EndpointGuilds, discordgo.EndpointApplications = saved[3], saved[4], saved[5], saved[6]
-		discordgoEndpoints.Unlock()
-	})
-}
 
 // TestDiscordgoHelloBot runs the hello-world bot of the lessons with the
 // real discordgo library: it logs in, a member says !hello, the bot answers.
 func TestDiscordgoHelloBot(t *testing.T) {
 	s, ts := startSandbox(t, testConfig())
-	pointDiscordgoAt(t, ts)
+	testkit.PointDiscordgoAt(t, ts.URL)
 
 	dg, err := discordgo.New("Bot " + Token)
 	if err != nil {
@@ -97,7 +72,7 @@ func TestDiscordgoFollowsTheLivingWorld(t *testing.T) {
 	cfg := testConfig()
 	cfg.Activity, cfg.ActivityEvery = true, 30*time.Millisecond
 	s, ts := startSandbox(t, cfg)
-	pointDiscordgoAt(t, ts)
+	testkit.PointDiscordgoAt(t, ts.URL)
 	var logged lockedBuffer
 	savedLogger := discordgo.Logger
 	discordgo.Logger = func(level, _ int, format string, a ...any) {
