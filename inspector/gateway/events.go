@@ -140,11 +140,11 @@ var eventTable = []EventInfo{
 	{Name: "MESSAGE_POLL_VOTE_REMOVE", Meaning: "Someone took back a poll vote."},
 	{Name: "TYPING_START", Meaning: "Someone started typing in a channel.", Terms: memberWithUserTerms},
 	{Name: "USER_UPDATE", Meaning: "The bot's own user changed.", Terms: []TermSpec{{"d", TermUser, "A user: the bot's own account."}}},
-	{Name: "INTERACTION_CREATE", Meaning: "Someone used one of the bot's slash commands, buttons or menus. In a guild it carries member (with user inside); in a DM only user.",
+	{Name: "INTERACTION_CREATE", Meaning: "Someone used one of the bot's slash commands, buttons or menus. Sent on the gateway only while the app has no Interactions Endpoint URL. In a guild it carries member (with user inside); anywhere else (a DM, or a group DM for a user-installed app) only user.",
 		Terms: []TermSpec{
 			{"d.member", TermMember, "A member: the person who used the command, in this guild, with their permissions. Present only in a guild."},
 			{"d.member.user", TermUser, noteNestedUser},
-			{"d.user", TermUser, "A user: the person who used the command outside a guild (a DM). There is no member without a guild."},
+			{"d.user", TermUser, "A user: the person who used the command outside a guild (a DM or group DM). There is no member without a guild."},
 		}},
 	{Name: "STAGE_INSTANCE_CREATE", Meaning: "A stage went live."},
 	{Name: "STAGE_INSTANCE_UPDATE", Meaning: "A stage changed."},
