@@ -31,7 +31,7 @@ func FuzzClientFrame(f *testing.F) {
 	s := New(testConfig())
 	defer s.Close()
 	f.Fuzz(func(t *testing.T, frame []byte, identified bool) {
-		c := s.newConn(nil, false)
+		c := s.newConn(nil, "")
 		c.gatewayURL = "ws://127.0.0.1/gateway"
 		defer s.connEnded(c, true)
 		if identified {

@@ -87,6 +87,10 @@ type Config struct {
 	// HeartbeatGrace is how long past heartbeat_interval a silent client is
 	// kept before it is closed with 4009. Default 15 s.
 	HeartbeatGrace time.Duration
+	// ReconnectGrace is how long, after op 7, the sandbox waits for the
+	// client to close before closing the connection itself with 4000
+	// (resumable), as Discord does. Default 5 s.
+	ReconnectGrace time.Duration
 	// SessionTTL is how long a session stays resumable after its connection
 	// dropped. Default 3 minutes ("a few minutes" on Discord).
 	SessionTTL time.Duration
@@ -110,6 +114,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.HeartbeatGrace <= 0 {
 		c.HeartbeatGrace = 15 * time.Second
+	}
+	if c.ReconnectGrace <= 0 {
+		c.ReconnectGrace = defaultReconnectGrace
 	}
 	if c.SessionTTL <= 0 {
 		c.SessionTTL = 3 * time.Minute
