@@ -56,7 +56,7 @@ func (c *conn) writeFailed(error) {
 	select {
 	case cf := <-c.closeReq:
 		c.srv.publish(c, gateway.Recv, nil, 0, &gateway.CloseFrame{Code: 1006,
-			Reason: fitCloseReason("the client read nothing for " + writeWait.String() + ", so the sandbox's close "+strconv.Itoa(int(cf.Code))+" could not reach it")})
+			Reason: fitCloseReason("the client read nothing for " + writeWait.String() + ", so the sandbox's close " + strconv.Itoa(int(cf.Code)) + " could not reach it")})
 	default:
 	}
 }
