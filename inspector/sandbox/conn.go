@@ -268,14 +268,18 @@ func (c *conn) readPump() {
 		}
 		c.notePeer(frame)
 		c.srv.publish(c, gateway.Send, frame, len(frame), nil)
-		code, reason := textFault(frame)
-		if code == 0 {
-			code, reason = c.handleFrame(frame)
-		}
-		if code != 0 {
+		if code, reason := c.judge(frame); code != 0 {
 			c.closeWith(code, reason)
 		}
 	}
+}
+
+// judge applies the rules for any text frame, then acts on the payload.
+func (c *conn) judge(frame []byte) (gateway.CloseCode, string) {
+	if code, reason := textFault(frame); code != 0 {
+		return code, reason
+	}
+	return c.handleFrame(frame)
 }
 
 // notePeer names the client from an Identify's properties.browser before

@@ -43,7 +43,7 @@ func FuzzClientFrame(f *testing.F) {
 				<-c.send
 			}
 		}
-		code, reason := c.handleFrame(frame)
+		code, reason := c.judge(frame)
 		if code != 0 {
 			if !fuzzCloseCodes[code] || reason == "" {
 				t.Fatalf("frame %q closed with undocumented %d %q", frame, code, reason)
