@@ -45,14 +45,26 @@ func NewZstdStreamWriter() *ZstdStreamWriter {
 
 // Compress returns the bytes to send, as one binary frame, for msg.
 func (w *ZstdStreamWriter) Compress(msg []byte) ([]byte, error) {
-	if _, err := w.zw.Write(msg); err != nil {
+	return compressFlushed(w.zw, &w.buf, msg)
+}
+
+// flushWriter is a stream compressor that can push out all it was given.
+type flushWriter interface {
+	io.Writer
+	Flush() error
+}
+
+// compressFlushed writes msg to zw, which writes into buf, and flushes it,
+// so the bytes returned decode to the whole of msg.
+func compressFlushed(zw flushWriter, buf *bytes.Buffer, msg []byte) ([]byte, error) {
+	if _, err := zw.Write(msg); err != nil {
 		return nil, err
 	}
-	if err := w.zw.Flush(); err != nil {
+	if err := zw.Flush(); err != nil {
 		return nil, err
 	}
-	out := bytes.Clone(w.buf.Bytes())
-	w.buf.Reset()
+	out := bytes.Clone(buf.Bytes())
+	buf.Reset()
 	return out, nil
 }
 
@@ -127,6 +139,9 @@ func (r *ZstdStreamReader) Feed(frame []byte) (msg []byte, complete bool, err er
 		}
 		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 			return nil, false, r.fail(errCutShort)
+		}
+		if errors.Is(err, zstd.ErrWindowSizeExceeded) || errors.Is(err, zstd.ErrDecoderSizeExceeded) {
+			return nil, false, r.fail(fmt.Errorf("the stream asks for a window over the %d MiB a reader allows: %w", zstdMaxWindow>>20, err))
 		}
 		if err != nil {
 			return nil, false, r.fail(err)

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
@@ -165,6 +166,9 @@ func TestZstdStreamBounds(t *testing.T) {
 		if err == nil {
 			t.Errorf("%s: no error", name)
 			continue
+		}
+		if name == "frame asks for a huge window" && !strings.Contains(err.Error(), "window over the 8 MiB") {
+			t.Errorf("%s: %v does not say the window is too large", name, err)
 		}
 		if _, _, again := r.Feed(good); again == nil {
 			t.Errorf("%s: the broken stream decoded again", name)
