@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"errors"
+	"net"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -48,15 +50,20 @@ func (c *conn) writeClose(cf gateway.CloseFrame) {
 	}
 }
 
-// writeFailed ends a connection whose write failed, usually a client that
-// read nothing for writeWait. Part of a frame may be on the wire, so no close
-// frame can follow it; if the sandbox meant to close, observers learn that
-// the close it chose could not be delivered.
-func (c *conn) writeFailed(error) {
+// writeFailed ends a connection whose write failed: a client that read
+// nothing for writeWait, or a connection that broke. Part of a frame may be
+// on the wire, so no close frame can follow it; if the sandbox meant to
+// close, observers learn that the close it chose could not be delivered.
+func (c *conn) writeFailed(err error) {
 	select {
 	case cf := <-c.closeReq:
+		why := "the connection broke"
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			why = "the client read nothing for " + writeWait.String()
+		}
 		c.srv.publish(c, gateway.Recv, nil, 0, &gateway.CloseFrame{Code: 1006,
-			Reason: fitCloseReason("the client read nothing for " + writeWait.String() + ", so the sandbox's close " + strconv.Itoa(int(cf.Code)) + " could not reach it")})
+			Reason: fitCloseReason(why + ", so the sandbox's close " + strconv.Itoa(int(cf.Code)) + " could not reach it")})
 	default:
 	}
 }
