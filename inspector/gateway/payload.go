@@ -25,21 +25,30 @@ const MaxClientFrame = 4096
 
 // DecodePayload parses one JSON frame into the envelope. It rejects frames
 // that are not a JSON object with a numeric "op", which the gateway treats as
-// a decode error.
+// a decode error. The envelope's keys match exactly, as the gateway reads
+// them: encoding/json on its own would also take "OP" or "Op" for op.
 func DecodePayload(frame []byte) (Payload, error) {
-	var p struct {
-		Op *Opcode         `json:"op"`
-		D  json.RawMessage `json:"d"`
-		S  *int64          `json:"s"`
-		T  *string         `json:"t"`
-	}
-	if err := json.Unmarshal(frame, &p); err != nil {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(frame, &m); err != nil {
 		return Payload{}, fmt.Errorf("gateway: frame is not a JSON payload: %w", err)
 	}
-	if p.Op == nil {
+	rawOp, ok := m["op"]
+	if !ok || string(rawOp) == "null" {
 		return Payload{}, fmt.Errorf("gateway: payload has no \"op\"")
 	}
-	return Payload{Op: *p.Op, D: p.D, S: p.S, T: p.T}, nil
+	var p Payload
+	for _, f := range []struct {
+		key string
+		to  any
+	}{{"op", &p.Op}, {"s", &p.S}, {"t", &p.T}} {
+		if raw, ok := m[f.key]; ok {
+			if err := json.Unmarshal(raw, f.to); err != nil {
+				return Payload{}, fmt.Errorf("gateway: frame is not a JSON payload: %w", err)
+			}
+		}
+	}
+	p.D = m["d"]
+	return p, nil
 }
 
 // NewPayload builds a non-dispatch payload with d marshalled to JSON.

@@ -44,6 +44,7 @@ func TestCloseCodes(t *testing.T) {
 		}, gateway.CloseNotAuthenticated},
 		{"bad JSON", "?v=10", func(c *client) { c.expect(gateway.OpHello, ""); c.sendRaw(`{"op":1,`) }, gateway.CloseDecodeError},
 		{"no op", "?v=10", func(c *client) { c.expect(gateway.OpHello, ""); c.sendRaw(`{"d":null}`) }, gateway.CloseDecodeError},
+		{"op key in capitals", "?v=10", func(c *client) { c.expect(gateway.OpHello, ""); c.sendRaw(`{"OP":1,"D":null}`) }, gateway.CloseDecodeError},
 		{"frame over 4096 bytes", "?v=10", func(c *client) {
 			c.expect(gateway.OpHello, "")
 			c.sendRaw(`{"op":1,"d":null,"x":"` + strings.Repeat("a", gateway.MaxClientFrame) + `"}`)
