@@ -208,3 +208,26 @@ func FuzzZstdStreamReader(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkStreamCompress compresses a stream of gateway-like messages with
+// each transport and reports the wire bytes per decoded byte.
+func BenchmarkStreamCompress(b *testing.B) {
+	msg := []byte(`{"op":0,"d":{"id":"1350038244556931074","type":0,"content":"hello there, how is everyone","author":{"id":"1302331392000131072","username":"ada","global_name":"Ada","avatar":null},"mentions":[],"embeds":[],"attachments":[],"timestamp":"2026-11-23T21:40:12.871000+00:00"},"s":12,"t":"MESSAGE_CREATE"}`)
+	for _, tc := range []struct {
+		name string
+		w    interface{ Compress([]byte) ([]byte, error) }
+	}{{CompressZlibStream, NewZlibStreamWriter()}, {CompressZstdStream, NewZstdStreamWriter()}} {
+		b.Run(tc.name, func(b *testing.B) {
+			wire := 0
+			b.SetBytes(int64(len(msg)))
+			for b.Loop() {
+				out, err := tc.w.Compress(msg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				wire += len(out)
+			}
+			b.ReportMetric(float64(wire)/float64(b.N*len(msg)), "wire/decoded")
+		})
+	}
+}
