@@ -68,11 +68,14 @@ func (c *conn) writeFailed(err error) {
 	}
 }
 
-// defaultReconnectGrace is Config.ReconnectGrace's default: how long the sandbox waits, after op 7, for the client to
-// close the connection itself before closing it, as Discord does. discord.py
-// (4000) and discordgo (1012) close at once on op 7, so a client still there
-// after 5 s is stuck or ignoring op 7; 5 s also stays short enough that a
-// learner who pressed "reconnect" in the panel sees the close follow.
+// defaultReconnectGrace is Config.ReconnectGrace's default: how long the
+// sandbox waits, after op 7, for the client to close the connection itself.
+// Discord's documentation says the server may close the connection a few
+// seconds after op 7; it names no close code, so the sandbox uses 4000, which
+// its close table and every library treat as "reconnect and resume".
+// discord.py (4000) and discordgo (1012) close at once on op 7, so a client
+// still there after 5 s is stuck or ignoring op 7; 5 s is also short enough
+// that a learner who asked for a reconnect in the panel sees the close follow.
 const defaultReconnectGrace = 5 * time.Second
 
 // reconnect sends op 7, then closes the connection with 4000, which keeps
