@@ -49,12 +49,12 @@ func mixBytes(frames []gateway.WireFrame) int64 {
 
 func BenchmarkAnnotateMix(b *testing.B) {
 	frames := mixFrames()
-	a := NewAnnotator()
-	a.SetSecret(testToken)
+	a := newAnnotator(&Secrets{})
+	a.secrets.Learn(testToken)
 	b.SetBytes(mixBytes(frames) / int64(len(frames)))
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		a.Annotate(frames[i%len(frames)])
+		a.annotate(frames[i%len(frames)])
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "frames/s")
 }
@@ -83,7 +83,7 @@ func BenchmarkAnnotateHugeGuildCreate(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		r := NewAnnotator().Annotate(gateway.WireFrame{Conn: "c", Dir: gateway.Recv, Time: t0, Data: data})
+		r := newAnnotator(&Secrets{}).annotate(gateway.WireFrame{Conn: "c", Dir: gateway.Recv, Time: t0, Data: data})
 		if len(r.Terms) < 50000 {
 			b.Fatalf("%d terms", len(r.Terms))
 		}
@@ -115,7 +115,7 @@ func BenchmarkRetainedRecords(b *testing.B) {
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)
 		b.StartTimer()
-		a := NewAnnotator()
+		a := newAnnotator(&Secrets{})
 		s := NewSession(n)
 		for i := range n {
 			// One login (the first four frames), then the steady stream.
@@ -125,7 +125,7 @@ func BenchmarkRetainedRecords(b *testing.B) {
 			}
 			f := frames[at]
 			f.Data = bytes.Clone(f.Data) // a live source hands over a fresh buffer per frame
-			s.Add(a.Annotate(f))
+			s.add(a.annotate(f))
 		}
 		b.StopTimer()
 		runtime.GC()

@@ -14,7 +14,7 @@ import (
 func loginSession(t *testing.T) *Session {
 	t.Helper()
 	s := NewSession(100)
-	sink := s.Sink(NewAnnotator())
+	sink := func(f gateway.WireFrame) { s.Ingest(f) }
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms)*time.Millisecond + 123456) }
 	sink(frame("c", gateway.Recv, at(0), fxHello))
 	sink(frame("c", gateway.Send, at(5), fxIdentify))
@@ -101,7 +101,7 @@ func TestImportedIndexesSurviveARingThatWrapped(t *testing.T) {
 	if r, ok := s2.Get(8); !ok || r.Index != 8 {
 		t.Errorf("get 8: %v %v", r.Index, ok)
 	}
-	s2.Add(Record{})
+	s2.add(Record{})
 	if r, ok := s2.Get(10); !ok || r.Index != 10 {
 		t.Errorf("a record added after restore: %v %v", r.Index, ok)
 	}

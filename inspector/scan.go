@@ -43,9 +43,6 @@ type scanner struct {
 
 	op, d, s, t span
 	dFields     []dField
-	// escaped lists strings holding escapes: the only places a secret could
-	// hide in a spelling other than its own.
-	escaped []span
 
 	specs []compiledSpec // catalog term paths for this event
 	terms []Term
@@ -59,7 +56,6 @@ func (sc *scanner) reset(data []byte) {
 	sc.path = sc.path[:0]
 	sc.op, sc.d, sc.s, sc.t = span{}, span{}, span{}, span{}
 	sc.dFields = sc.dFields[:0]
-	sc.escaped = sc.escaped[:0]
 	sc.specs = nil
 	sc.terms = nil
 }
@@ -175,9 +171,6 @@ func (sc *scanner) str(i int) (int, bool, error) {
 		c := d[i]
 		switch {
 		case c == '"':
-			if escaped {
-				sc.escaped = append(sc.escaped, span{start, i + 1})
-			}
 			return i + 1, escaped, nil
 		case c == '\\':
 			escaped = true

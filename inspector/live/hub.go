@@ -213,13 +213,12 @@ func (h *Hub) newStreamWith(id, kind, label string, st State, capacity int, fill
 		capacity = h.cfg.Capacity
 	}
 	s := &Stream{
-		hub:       h,
-		id:        id,
-		kind:      kind,
-		label:     label,
-		state:     st,
-		session:   inspector.NewSession(capacity),
-		annotator: inspector.NewAnnotator(),
+		hub:     h,
+		id:      id,
+		kind:    kind,
+		label:   label,
+		state:   st,
+		session: inspector.NewSession(capacity),
 	}
 	if fill != nil && fill(s) != nil {
 		return nil

@@ -70,13 +70,9 @@ func (st State) clone() State {
 
 // Stream is one source of frames and the session its records go to.
 type Stream struct {
-	hub       *Hub
-	id, kind  string
-	session   *inspector.Session
-	annotator *inspector.Annotator
-
-	// ingestMu keeps the session's order equal to the annotation order.
-	ingestMu sync.Mutex
+	hub      *Hub
+	id, kind string
+	session  *inspector.Session
 
 	mu    sync.Mutex
 	label string
@@ -97,11 +93,7 @@ func (s *Stream) Info() StreamInfo {
 func (s *Stream) Session() *inspector.Session { return s.session }
 
 // ingest annotates one frame and stores it.
-func (s *Stream) ingest(f gateway.WireFrame) inspector.Record {
-	s.ingestMu.Lock()
-	defer s.ingestMu.Unlock()
-	return s.session.Add(s.annotator.Annotate(f))
-}
+func (s *Stream) ingest(f gateway.WireFrame) inspector.Record { return s.session.Ingest(f) }
 
 // setState replaces the state and tells the hub's watchers.
 func (s *Stream) setState(st State) {

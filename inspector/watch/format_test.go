@@ -15,11 +15,10 @@ var t0 = time.Date(2026, 11, 23, 21, 40, 0, 0, time.UTC)
 const message = `{"t":"MESSAGE_CREATE","s":5,"op":0,"d":{"id":"1350037460222090001","channel_id":"1350037460222083110","guild_id":"1350037460222083100","content":"hello there","author":{"username":"alice","id":"1350037460222083300","discriminator":"0","avatar":null},"member":{"roles":[],"joined_at":"2026-11-01T10:00:00.000000+00:00","deaf":false,"mute":false}}}`
 
 func annotate(frames ...gateway.WireFrame) []inspector.Record {
-	a := inspector.NewAnnotator()
 	s := inspector.NewSession(100)
 	var out []inspector.Record
 	for _, f := range frames {
-		out = append(out, s.Add(a.Annotate(f)))
+		out = append(out, s.Ingest(f))
 	}
 	return out
 }
