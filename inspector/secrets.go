@@ -344,7 +344,7 @@ func CheckTokenShape(token string) error {
 		ok = ok && p != "" && strings.Trim(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == ""
 	}
 	if !ok {
-		return errors.New("that does not look like a bot token: a bot token is three parts of letters, digits, '-' and '_' joined by dots; copy it again from the Developer Portal's Bot page (not the client secret or public key)")
+		return errors.New("that does not look like a bot token: it is three parts joined by dots, of letters, digits, '-' and '_'; copy it again from the Developer Portal's Bot page (not the client secret or public key)")
 	}
 	return nil
 }

@@ -1,0 +1,62 @@
+package inspector
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+func TestLogLinesCarryNoToken(t *testing.T) {
+	var s Secrets
+	s.Learn("Bot " + testToken)
+	var out bytes.Buffer
+	log := slog.New(s.LogHandler(slog.NewJSONHandler(&out, nil))).With("header", "Bot "+testToken)
+	log.Warn("dial failed for "+testToken, "err", errors.New("GET /x?token="+testToken), "code", 4004,
+		slog.Group("req", "auth", testToken), "escaped", `{"t":"\u004d`+testToken[1:]+`"}`)
+	if strings.Contains(out.String(), testToken) || strings.Contains(out.String(), testToken[1:]) {
+		t.Fatalf("the log holds the token: %s", out.String())
+	}
+	if !strings.Contains(out.String(), `"code":4004`) || strings.Count(out.String(), RedactedToken) != 5 {
+		t.Errorf("the log lost its shape: %s", out.String())
+	}
+}
+
+func TestRedactTakesTheBotPrefixAlongAndIgnoresShortValues(t *testing.T) {
+	if got := RedactToken("Authorization: Bot "+testToken, testToken); got != "Authorization: "+RedactedToken {
+		t.Errorf("got %q", got)
+	}
+	if got := RedactToken("a short note", "short"); got != "a short note" {
+		t.Errorf("a short value shredded text: %q", got)
+	}
+	if got := RedactToken(`"\u0042ot `+testToken+`"`, testToken); got != `"`+RedactedToken+`"` {
+		t.Errorf("escaped prefix: %q", got)
+	}
+}
+
+func TestTokenShape(t *testing.T) {
+	for _, ok := range []string{testToken, "Bot " + testToken, " " + testToken + "\n"} {
+		if err := CheckTokenShape(ok); err != nil {
+			t.Errorf("%q refused: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "abc", "a.b", "a..c", "a.b.c.d", "a b.c.d", "é.b.c", strings.Repeat("a", 300) + ".b.c"} {
+		err := CheckTokenShape(bad)
+		if err == nil {
+			t.Errorf("%q accepted", bad)
+		} else if len(bad) > 3 && strings.Contains(err.Error(), bad) {
+			t.Errorf("the error repeats the value: %v", err)
+		}
+	}
+}
+
+func TestPayloadTokensReadsEveryKeySpelling(t *testing.T) {
+	got := PayloadTokens([]byte(`{"op":2,"d":{"tok\u0065n":"one","TOKEN":"two","token":"three","other":"x"}}`))
+	if strings.Join(got, ",") != "one,two,three" {
+		t.Errorf("got %q", got)
+	}
+	if got := PayloadTokens([]byte(`{"op":0,"d":{"token":"interaction"}}`)); got != nil {
+		t.Errorf("a dispatch's token is not the bot's: %q", got)
+	}
+}
