@@ -223,30 +223,8 @@ func quoteText(b []byte) json.RawMessage {
 }
 
 func (a *annotator) annotateClose(r *Record, c *gateway.CloseFrame) {
-	info := gateway.LookupClose(c.Code)
 	r.OpName = "Close"
-	r.Close = &Close{Code: c.Code, Name: info.Name, Reason: c.Reason, Meaning: info.Meaning,
-		CanResume: info.CanResume, Reconnect: info.Reconnect, Fix: info.Fix}
-	who := "server"
-	if r.Dir == gateway.Send {
-		who = "client"
-	}
-	r.Summary = fmt.Sprintf("%d %s", c.Code, info.Name)
-	if c.Reason != "" {
-		r.Summary += ": " + c.Reason
-	}
-	after := "Do not reconnect until the cause is fixed."
-	switch {
-	case info.CanResume:
-		after = "The session survives: reconnect and send Resume."
-	case info.Reconnect:
-		after = "The session is over: reconnect and Identify again."
-	}
-	r.Notes = []string{fmt.Sprintf("The %s closed the connection with %d (%s).", who, c.Code, info.Name), info.Meaning, after}
-	if r.Dir == gateway.Send && c.Code != gateway.CloseNormal && c.Code != gateway.CloseGoingAway {
-		r.Notes[1] = "A client closes with a code other than 1000 or 1001 when it means to resume: the session outlives the connection."
-	}
-	if info.Fix != "" {
-		r.Notes = append(r.Notes, "Fix: "+info.Fix)
-	}
+	r.Close = ExplainClose(c.Code, c.Reason, r.Dir)
+	r.Summary = r.Close.summary()
+	r.Notes = r.Close.notes(r.Dir)
 }

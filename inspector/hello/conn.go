@@ -55,8 +55,7 @@ type CloseError struct {
 }
 
 func (e *CloseError) Error() string {
-	info := gateway.LookupClose(e.Code)
-	return fmt.Sprintf("the gateway closed the connection with %d (%s): %s", e.Code, info.Name, info.Meaning)
+	return "the gateway closed the connection: " + inspector.ExplainClose(e.Code, e.Reason, gateway.Recv).Sentence()
 }
 
 func newBotConn(id, peer, token string, ws *websocket.Conn, sink func(gateway.WireFrame)) *botConn {

@@ -34,7 +34,7 @@ func (h *Hub) Attach(prefix, label, hidePeer string) (info StreamInfo, sink func
 		if rec.Close != nil {
 			cl := *rec.Close
 			s.updateState(func(st *State) bool {
-				st.Kind, st.Close, st.Detail = StateClosed, &cl, closeSentence(&cl)
+				st.Kind, st.Close, st.Detail = StateClosed, &cl, cl.Sentence()
 				return true
 			})
 			return

@@ -157,7 +157,7 @@ func (w *botWatcher) add(b *botStream, f gateway.WireFrame) {
 		b.closed = true
 		cl := *rec.Close
 		b.stream.updateState(func(st *State) bool {
-			st.Kind, st.Close, st.Detail = StateClosed, &cl, closeSentence(&cl)
+			st.Kind, st.Close, st.Detail = StateClosed, &cl, cl.Sentence()
 			return true
 		})
 		w.closed = append(w.closed, b.stream.id)
