@@ -125,6 +125,10 @@ type Walk struct {
 	closed    bool
 	run       *run
 	lastUsed  atomic.Int64 // unix nanoseconds
+
+	// beforeClaim, when set by a test, runs after Close or RestartWith has
+	// cut the current step short and before it waits for the walk.
+	beforeClaim func()
 }
 
 // operation is one Next, Restart or Close in progress. A Next that arrives
@@ -157,41 +161,69 @@ func (w *Walk) idleSince() (time.Time, bool) {
 	return time.Unix(0, w.lastUsed.Load()), !busy
 }
 
-// claim waits until no operation runs and makes op the running one. A Next
-// finding a Next running gets that one back to join instead.
+// claim waits until no operation runs and makes a new one the running
+// one. A Next finding a Next running gets that one back to join instead.
+// It takes and leaves w.mu unlocked on every path; the operation it
+// returns is what gives its caller the walk.
 func (w *Walk) claim(ctx context.Context, isNext bool) (mine, joined *operation, err error) {
 	w.mu.Lock()
+	defer w.mu.Unlock()
 	for {
 		if w.closed {
-			w.mu.Unlock()
 			return nil, nil, ErrClosed
 		}
 		if w.busy == nil {
-			op := &operation{isNext: isNext, done: make(chan struct{})}
-			w.busy = op
-			return op, nil, nil // w.mu stays locked for the caller
+			w.busy = &operation{isNext: isNext, done: make(chan struct{})}
+			return w.busy, nil, nil
 		}
 		running := w.busy
 		if isNext && running.isNext {
 			running.joiners++
-			w.mu.Unlock()
 			return nil, running, nil
 		}
 		w.mu.Unlock()
 		select {
 		case <-running.done:
+			w.mu.Lock()
 		case <-ctx.Done():
+			w.mu.Lock()
 			return nil, nil, ctx.Err()
 		}
-		w.mu.Lock()
 	}
 }
 
-// release ends op (w.mu held) and wakes its waiters.
+// release ends op and wakes its waiters.
 func (w *Walk) release(op *operation, step Step, err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.releaseLocked(op, step, err)
+}
+
+// releaseLocked is release with w.mu held.
+func (w *Walk) releaseLocked(op *operation, step Step, err error) {
 	op.step, op.err = step, err
 	w.busy = nil
 	close(op.done)
+}
+
+// cutShort cancels the step in progress, if any, so that Close and
+// RestartWith get the walk soon. Which run they then end is read again once
+// they hold the walk: another restart may have replaced it meanwhile.
+func (w *Walk) cutShort() {
+	w.mu.Lock()
+	r, hook := w.run, w.beforeClaim
+	w.mu.Unlock()
+	r.cancel()
+	if hook != nil {
+		hook()
+	}
+}
+
+// currentRun is the run of the walk, read by the operation holding it.
+func (w *Walk) currentRun() *run {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.run
 }
 
 // Next shows the next step. If the reader went back, it re-shows the step
@@ -213,22 +245,23 @@ func (w *Walk) Next(ctx context.Context) (Step, error) {
 			return Step{}, ctx.Err()
 		}
 	}
+	w.mu.Lock()
 	if w.view < len(w.performed) {
 		w.view++
 		s := w.performed[w.view-1]
-		w.release(op, s, nil)
+		w.releaseLocked(op, s, nil)
 		w.mu.Unlock()
 		return s, nil
 	}
 	if w.failed != nil {
 		err := w.failed
-		w.release(op, Step{}, err)
+		w.releaseLocked(op, Step{}, err)
 		w.mu.Unlock()
 		return Step{}, err
 	}
 	if len(w.performed) == Steps {
 		s := w.performed[Steps-1]
-		w.release(op, s, ErrFinished)
+		w.releaseLocked(op, s, ErrFinished)
 		w.mu.Unlock()
 		return s, ErrFinished
 	}
@@ -250,7 +283,7 @@ func (w *Walk) Next(ctx context.Context) (Step, error) {
 			w.failed = err
 		}
 	}
-	w.release(op, step, err)
+	w.releaseLocked(op, step, err)
 	return step, err
 }
 
@@ -263,14 +296,15 @@ func (w *Walk) Back(ctx context.Context) (Step, error) {
 	if err != nil {
 		return Step{}, err
 	}
+	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.view == 0 {
-		w.release(op, startStep(), ErrAtStart)
+		w.releaseLocked(op, startStep(), ErrAtStart)
 		return startStep(), ErrAtStart
 	}
 	w.view--
 	s := w.viewLocked()
-	w.release(op, s, nil)
+	w.releaseLocked(op, s, nil)
 	return s, nil
 }
 
@@ -322,47 +356,33 @@ func (w *Walk) Restart(ctx context.Context) (Step, error) {
 // MESSAGE_CONTENT.
 func (w *Walk) RestartWith(ctx context.Context, opts Options) (Step, error) {
 	w.touch()
-	w.mu.Lock()
-	if w.closed {
-		w.mu.Unlock()
-		return Step{}, ErrClosed
-	}
-	old := w.run
-	w.mu.Unlock()
-	old.cancel() // cut a step in progress short
+	w.cutShort()
 	op, _, err := w.claim(ctx, false)
 	if err != nil {
 		return Step{}, err
 	}
-	w.mu.Unlock()
-	old.end()
+	w.currentRun().end()
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	w.opts, w.run = opts, newRun(w.cfg, opts)
 	w.performed, w.view, w.failed = nil, 0, nil
-	w.release(op, startStep(), nil)
+	w.releaseLocked(op, startStep(), nil)
+	w.mu.Unlock()
 	return startStep(), nil
 }
 
 // Close ends the walk and its connection. It is safe to call more than once.
+// It follows the same order as RestartWith: cut short, hold the walk, end
+// the run that is current then.
 func (w *Walk) Close() error {
-	w.mu.Lock()
-	if w.closed {
-		w.mu.Unlock()
-		return nil
-	}
-	r := w.run
-	w.mu.Unlock()
-	r.cancel()
+	w.cutShort()
 	op, _, err := w.claim(context.Background(), false)
 	if err != nil {
 		return nil // closed meanwhile
 	}
-	w.closed = true
-	w.mu.Unlock()
-	r.end()
+	w.currentRun().end()
 	w.mu.Lock()
-	w.release(op, Step{}, ErrClosed)
+	w.closed = true
+	w.releaseLocked(op, Step{}, ErrClosed)
 	w.mu.Unlock()
 	return nil
 }

@@ -1,0 +1,53 @@
+package hello
+
+import "testing"
+
+// slipIn makes the next Close or RestartWith wait while another restart
+// and two steps (a new websocket) take the walk first.
+func slipIn(t *testing.T, w *Walk) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.beforeClaim = func() {
+		w.mu.Lock()
+		w.beforeClaim = nil
+		w.mu.Unlock()
+		if _, err := w.Restart(ctxFor(t)); err != nil {
+			t.Errorf("restart: %v", err)
+		}
+		mustNext(t, w, 1)
+		mustNext(t, w, 2)
+	}
+}
+
+// TestCloseEndsTheRunThatIsCurrentWhenItGetsTheWalk: a tab restarts and
+// walks on while its Close is waiting for the walk (the restart and the
+// steps slip in between). Close must end the connection that exists when
+// it finally holds the walk, not the one it saw first.
+func TestCloseEndsTheRunThatIsCurrentWhenItGetsTheWalk(t *testing.T) {
+	s, ts := startSandbox(t, quietSandbox())
+	w, _ := newWalk(t, ts, s, Options{})
+	mustNext(t, w, 1)
+	mustNext(t, w, 2)
+	slipIn(t, w)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "every connection of the walk to close", countConns(s)(0))
+}
+
+// TestRestartEndsTheRunThatIsCurrentWhenItGetsTheWalk is the same race
+// for two restarts.
+func TestRestartEndsTheRunThatIsCurrentWhenItGetsTheWalk(t *testing.T) {
+	s, ts := startSandbox(t, quietSandbox())
+	w, _ := newWalk(t, ts, s, Options{})
+	mustNext(t, w, 1)
+	mustNext(t, w, 2)
+	slipIn(t, w)
+	if _, err := w.Restart(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "no connection after the restarts", countConns(s)(0))
+	if w.Performed() != 0 {
+		t.Fatalf("after a restart %d steps count as performed", w.Performed())
+	}
+}
