@@ -22,8 +22,9 @@ func TestDoubleNextRunsOneStep(t *testing.T) {
 	_, ts := startSandbox(t, quietSandbox())
 	entered, release := make(chan struct{}), make(chan struct{})
 	var once sync.Once
-	w := New(Config{BaseURL: ts.URL, Sink: func(gateway.WireFrame) {
+	w := New(Config{BaseURL: ts.URL, Sink: func(gateway.WireFrame) int64 {
 		once.Do(func() { close(entered); <-release }) // hold step 1 mid-flight
+		return -1
 	}}, Options{})
 	t.Cleanup(func() { _ = w.Close() })
 
@@ -196,7 +197,7 @@ func TestWalksCloseIdleWalks(t *testing.T) {
 	s, ts := startSandbox(t, quietSandbox())
 	walks := NewWalks(Config{BaseURL: ts.URL, Sandbox: s}, 300*time.Millisecond)
 	t.Cleanup(walks.Close)
-	id, w, err := walks.Start(Options{}, nil)
+	id, w, err := walks.Start(Options{}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +215,7 @@ func TestWalksCloseIdleWalks(t *testing.T) {
 	}
 
 	k := &sink{}
-	id2, w2, _ := walks.Start(Options{}, k.Add)
+	id2, w2, _ := walks.Start(Options{}, k.Store, nil)
 	mustNext(t, w2, 1)
 	if len(k.All()) != 1 {
 		t.Fatalf("the walk's own sink got %d frames, want step 1's", len(k.All()))

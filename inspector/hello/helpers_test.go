@@ -36,7 +36,7 @@ type sink = testkit.Frames
 func newWalk(t *testing.T, ts *httptest.Server, s *sandbox.Server, opts Options) (*Walk, *sink) {
 	t.Helper()
 	k := &sink{}
-	w := New(Config{BaseURL: ts.URL, Sandbox: s, Sink: k.Add}, opts)
+	w := New(Config{BaseURL: ts.URL, Sandbox: s, Sink: k.Store}, opts)
 	t.Cleanup(func() { _ = w.Close() })
 	return w, k
 }

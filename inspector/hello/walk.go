@@ -48,10 +48,13 @@ type Config struct {
 	// otherwise the walk uses BaseURL's POST /sandbox/messages.
 	Sandbox *sandbox.Server
 	// Sink receives every frame in wire order, REST exchanges included (as
-	// gateway.RESTExchange). It may be called from several goroutines, one
-	// call at a time, and should return quickly: the walk's reader waits
-	// for it.
-	Sink func(gateway.WireFrame)
+	// gateway.RESTExchange), and returns the record index it stored the
+	// frame under. It may be called from several goroutines, one call at a
+	// time, and should return quickly: the walk's reader waits for it.
+	Sink Sink
+	// MaxWalks bounds how many walks a Walks registry keeps open at once
+	// (default DefaultMaxWalks); Start answers ErrTooManyWalks past it.
+	MaxWalks int
 	// ChannelID is where the member types !hello (default #bot-commands);
 	// MemberID is who types it (default sandbox.DefaultMemberID).
 	ChannelID gateway.Snowflake
@@ -83,6 +86,9 @@ func (c Config) withDefaults() Config {
 	if c.ConnPrefix == "" {
 		c.ConnPrefix = "hello"
 	}
+	if c.MaxWalks <= 0 {
+		c.MaxWalks = DefaultMaxWalks
+	}
 	return c
 }
 
@@ -108,7 +114,13 @@ type Step struct {
 	// Frames are the frames this step is about, token redacted. They went
 	// to the sink too (with whatever else crossed the wire meanwhile).
 	Frames []gateway.WireFrame `json:"-"`
+	// Records are the indexes the sink returned for Frames, in order.
+	Records []int64 `json:"-"`
 }
+
+// Sink stores one frame and returns its record index, or a negative
+// number when it keeps no record of it.
+type Sink func(gateway.WireFrame) int64
 
 var connSeq atomic.Int64
 
