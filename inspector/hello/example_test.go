@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"gatewaytour/inspector/gateway"
 	"gatewaytour/inspector"
+	"gatewaytour/inspector/gateway"
 	"gatewaytour/inspector/hello"
 )
 
