@@ -112,6 +112,9 @@ func (a *annotator) annotateData(r *Record, data []byte, cs *connState) {
 		r.Error = "the frame has no numeric \"op\""
 		r.Payload = compactIfNeeded(data)
 		r.Notes = []string{"Every gateway payload is an object with a numeric op; the gateway closes with 4002 (decode error) when it is missing."}
+		if sc.tooDeep {
+			r.Notes = append(r.Notes, tooDeepNote)
+		}
 		r.Terms = sc.terms
 		return
 	}
@@ -131,7 +134,13 @@ func (a *annotator) annotateData(r *Record, data []byte, cs *connState) {
 	r.Terms = sc.terms
 	r.Payload = a.redactPayload(data, code)
 	a.describe(r, code, cs)
+	if sc.tooDeep {
+		r.Notes = append(r.Notes, tooDeepNote)
+	}
 }
+
+// tooDeepNote marks a payload the annotator did not walk to the bottom.
+var tooDeepNote = fmt.Sprintf("Nested deeper than %d levels: not walked below that depth, so nothing there is marked or explained.", MaxDepth)
 
 // redactPayload replaces the token of Identify and Resume, learning it so
 // it is scrubbed everywhere later (whatever the spelling of its key), and

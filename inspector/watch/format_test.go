@@ -93,3 +93,15 @@ func TestRunShowsAFrameChannel(t *testing.T) {
 		t.Errorf("read back %+v %v", recs, err)
 	}
 }
+
+// TestDetailOfADeepPayloadIsANote: the pretty printer recurses, so a
+// payload nested deeper than the annotator walks is printed as it is,
+// with a note, instead.
+func TestDetailOfADeepPayloadIsANote(t *testing.T) {
+	deep := `{"op":0,"t":"X","s":1,"d":` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}`
+	r := annotate(wf(gateway.Recv, 0, deep))[0]
+	out := Detail(r, false)
+	if !strings.Contains(out, "nested deeper than 1000 levels: not pretty-printed") || !strings.Contains(out, strings.Repeat("[", 5000)) {
+		t.Fatalf("detail of a deep payload:\n%.400s", out)
+	}
+}
