@@ -128,9 +128,14 @@ func (s *Secrets) known() []string {
 // Empty reports whether no token is known yet.
 func (s *Secrets) Empty() bool { return len(s.known()) == 0 }
 
-// RedactString is Redact for text.
+// RedactString is Redact for text. Text with no escapes and no token is
+// returned as it is, without copying: most text is like that.
 func (s *Secrets) RedactString(text string) string {
-	if len(s.known()) == 0 || text == "" {
+	tokens := s.known()
+	if len(tokens) == 0 || text == "" {
+		return text
+	}
+	if strings.IndexByte(text, '\\') < 0 && !slices.ContainsFunc(tokens, func(t string) bool { return strings.Contains(text, t) }) {
 		return text
 	}
 	return string(s.Redact([]byte(text)))
@@ -151,6 +156,9 @@ func (s *Secrets) Redact(b []byte) []byte {
 				b = bytes.ReplaceAll(b, []byte(t), []byte(RedactedToken))
 			}
 		}
+		return b
+	}
+	if !mayHoldEscaped(b, tokens) {
 		return b
 	}
 	view := unescapeView(b)
@@ -178,6 +186,61 @@ func (s *Secrets) Redact(b []byte) []byte {
 		edits[i] = edit{h, []byte(RedactedToken)}
 	}
 	return applyEdits(b, mergeOverlaps(edits))
+}
+
+// mayHoldEscaped is the cheap test before an escaped view is built: every
+// layer of escapes decoded, without keeping positions, into one pooled
+// buffer, searched for the tokens.
+func mayHoldEscaped(b []byte, tokens []string) bool {
+	bufp := unescapeBuf.Get().(*[]byte)
+	defer unescapeBuf.Put(bufp)
+	text := b
+	for layer := 0; ; layer++ {
+		for _, t := range tokens {
+			if bytes.Contains(text, []byte(t)) {
+				return true
+			}
+		}
+		if layer == maxUnescape || bytes.IndexByte(text, '\\') < 0 {
+			return false
+		}
+		out := (*bufp)[:0]
+		if layer > 0 {
+			out = make([]byte, 0, len(text)) // text lives in *bufp
+		}
+		out = appendUnescaped(out, text)
+		if layer == 0 {
+			*bufp = out
+		}
+		text = out
+	}
+}
+
+var unescapeBuf = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// appendUnescaped appends text with one layer of JSON escapes decoded.
+func appendUnescaped(out, d []byte) []byte {
+	for i := 0; i < len(d); {
+		if d[i] != '\\' || i+1 >= len(d) {
+			out = append(out, d[i])
+			i++
+			continue
+		}
+		if c, ok := simpleEscapes[d[i+1]]; ok {
+			out = append(out, c)
+			i += 2
+			continue
+		}
+		r, n := decodeUnicodeEscape(d[i:])
+		if n == 0 {
+			out = append(out, d[i])
+			i++
+			continue
+		}
+		out = utf8.AppendRune(out, r)
+		i += n
+	}
+	return out
 }
 
 // mergeOverlaps joins edits whose spans overlap, so applyEdits drops none.
