@@ -42,7 +42,20 @@ type StreamInfo struct {
 	State State  `json:"state"`
 	First int64  `json:"first"` // oldest index held
 	Next  int64  `json:"next"`  // index the next record will get
+	// Dividers mark where the stream carried on over a new connection
+	// (a resumed session), most recent last.
+	Dividers []Divider `json:"dividers,omitempty"`
 }
+
+// Divider marks the record at Index as the first of a new connection that
+// continued the stream's session, with a sentence about it.
+type Divider struct {
+	Index int64  `json:"index"`
+	Text  string `json:"text"`
+}
+
+// maxDividers bounds the dividers a stream keeps.
+const maxDividers = 64
 
 // State is where a stream's connection stands.
 type State struct {
@@ -74,15 +87,16 @@ type Stream struct {
 	id, kind string
 	session  *inspector.Session
 
-	mu    sync.Mutex
-	label string
-	state State
+	mu       sync.Mutex
+	label    string
+	state    State
+	dividers []Divider
 }
 
 // Info describes the stream as it is now.
 func (s *Stream) Info() StreamInfo {
 	s.mu.Lock()
-	info := StreamInfo{ID: s.id, Label: s.label, Kind: s.kind, State: s.state.clone()}
+	info := StreamInfo{ID: s.id, Label: s.label, Kind: s.kind, State: s.state.clone(), Dividers: slices.Clone(s.dividers)}
 	s.mu.Unlock()
 	info.First, info.Next = s.session.Bounds()
 	return info
@@ -112,6 +126,17 @@ func (s *Stream) updateState(change func(*State) bool) {
 	if changed {
 		s.hub.notify()
 	}
+}
+
+// addDivider marks a new connection carrying the stream on.
+func (s *Stream) addDivider(d Divider) {
+	s.mu.Lock()
+	s.dividers = append(s.dividers, d)
+	if len(s.dividers) > maxDividers {
+		s.dividers = slices.Delete(s.dividers, 0, len(s.dividers)-maxDividers)
+	}
+	s.mu.Unlock()
+	s.hub.notify()
 }
 
 func (s *Stream) setLabel(label string) {
