@@ -143,17 +143,6 @@ type Walk struct {
 	beforeClaim func()
 }
 
-// operation is one Next, Restart or Close in progress. A Next that arrives
-// while another Next runs joins it and gets the same step: a double click
-// never skips a step or runs one twice.
-type operation struct {
-	isNext  bool
-	done    chan struct{}
-	step    Step
-	err     error
-	joiners int // Next calls that joined this one (guarded by Walk.mu)
-}
-
 // New prepares a walk; nothing touches the network until the first Next.
 func New(cfg Config, opts Options) *Walk {
 	w := &Walk{cfg: cfg.withDefaults(), opts: opts}
@@ -171,71 +160,6 @@ func (w *Walk) idleSince() (time.Time, bool) {
 	busy := w.busy != nil
 	w.mu.Unlock()
 	return time.Unix(0, w.lastUsed.Load()), !busy
-}
-
-// claim waits until no operation runs and makes a new one the running
-// one. A Next finding a Next running gets that one back to join instead.
-// It takes and leaves w.mu unlocked on every path; the operation it
-// returns is what gives its caller the walk.
-func (w *Walk) claim(ctx context.Context, isNext bool) (mine, joined *operation, err error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for {
-		if w.closed {
-			return nil, nil, ErrClosed
-		}
-		if w.busy == nil {
-			w.busy = &operation{isNext: isNext, done: make(chan struct{})}
-			return w.busy, nil, nil
-		}
-		running := w.busy
-		if isNext && running.isNext {
-			running.joiners++
-			return nil, running, nil
-		}
-		w.mu.Unlock()
-		select {
-		case <-running.done:
-			w.mu.Lock()
-		case <-ctx.Done():
-			w.mu.Lock()
-			return nil, nil, ctx.Err()
-		}
-	}
-}
-
-// release ends op and wakes its waiters.
-func (w *Walk) release(op *operation, step Step, err error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.releaseLocked(op, step, err)
-}
-
-// releaseLocked is release with w.mu held.
-func (w *Walk) releaseLocked(op *operation, step Step, err error) {
-	op.step, op.err = step, err
-	w.busy = nil
-	close(op.done)
-}
-
-// cutShort cancels the step in progress, if any, so that Close and
-// RestartWith get the walk soon. Which run they then end is read again once
-// they hold the walk: another restart may have replaced it meanwhile.
-func (w *Walk) cutShort() {
-	w.mu.Lock()
-	r, hook := w.run, w.beforeClaim
-	w.mu.Unlock()
-	r.cancel()
-	if hook != nil {
-		hook()
-	}
-}
-
-// currentRun is the run of the walk, read by the operation holding it.
-func (w *Walk) currentRun() *run {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.run
 }
 
 // Next shows the next step. If the reader went back, it re-shows the step
