@@ -19,35 +19,29 @@ func slipIn(t *testing.T, w *Walk) {
 	}
 }
 
-// TestCloseEndsTheRunThatIsCurrentWhenItGetsTheWalk: a tab restarts and
-// walks on while its Close is waiting for the walk (the restart and the
-// steps slip in between). Close must end the connection that exists when
-// it finally holds the walk, not the one it saw first.
-func TestCloseEndsTheRunThatIsCurrentWhenItGetsTheWalk(t *testing.T) {
-	s, ts := startSandbox(t, quietSandbox())
-	w, _ := newWalk(t, ts, s, Options{})
-	mustNext(t, w, 1)
-	mustNext(t, w, 2)
-	slipIn(t, w)
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "every connection of the walk to close", countConns(s)(0))
-}
-
-// TestRestartEndsTheRunThatIsCurrentWhenItGetsTheWalk is the same race
-// for two restarts.
-func TestRestartEndsTheRunThatIsCurrentWhenItGetsTheWalk(t *testing.T) {
-	s, ts := startSandbox(t, quietSandbox())
-	w, _ := newWalk(t, ts, s, Options{})
-	mustNext(t, w, 1)
-	mustNext(t, w, 2)
-	slipIn(t, w)
-	if _, err := w.Restart(ctxFor(t)); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "no connection after the restarts", countConns(s)(0))
-	if w.Performed() != 0 {
-		t.Fatalf("after a restart %d steps count as performed", w.Performed())
+// TestEndingEndsTheRunThatIsCurrentWhenItGetsTheWalk: a tab restarts and
+// walks on while its Close (or another Restart) is waiting for the walk
+// (the restart and the steps slip in between). The waiting call must end
+// the connection that exists when it finally holds the walk, not the one
+// it saw first.
+func TestEndingEndsTheRunThatIsCurrentWhenItGetsTheWalk(t *testing.T) {
+	for name, end := range map[string]func(*Walk) error{
+		"close":   func(w *Walk) error { return w.Close() },
+		"restart": func(w *Walk) error { _, err := w.Restart(ctxFor(t)); return err },
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, ts := startSandbox(t, quietSandbox())
+			w, _ := newWalk(t, ts, s, Options{})
+			mustNext(t, w, 1)
+			mustNext(t, w, 2)
+			slipIn(t, w)
+			if err := end(w); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "every connection of the walk to close", countConns(s)(0))
+			if w.Performed() != 0 {
+				t.Fatalf("%d steps still count as performed", w.Performed())
+			}
+		})
 	}
 }
