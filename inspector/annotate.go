@@ -71,7 +71,7 @@ func (a *annotator) annotate(f gateway.WireFrame) Record {
 	if r.Peer == "" {
 		r.Peer = cs.peer
 	}
-	a.secrets.RedactRecord(&r)
+	a.secrets.redactRecord(&r)
 	return r
 }
 

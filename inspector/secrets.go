@@ -73,14 +73,14 @@ func bareToken(token string) string {
 // payload, whatever the spelling of its key ("token", "tok\u0065n", or any
 // case) and however many times the key appears.
 func (s *Secrets) LearnFrom(payload []byte) {
-	for _, t := range PayloadTokens(payload) {
+	for _, t := range payloadTokens(payload) {
 		s.Learn(t)
 	}
 }
 
-// PayloadTokens returns the string values under d's "token" keys (any JSON
+// payloadTokens returns the string values under d's "token" keys (any JSON
 // spelling, any case) when payload is an Identify or a Resume.
-func PayloadTokens(payload []byte) []string {
+func payloadTokens(payload []byte) []string {
 	var env struct {
 		Op *gateway.Opcode `json:"op"`
 		D  json.RawMessage `json:"d"`
@@ -123,8 +123,8 @@ func (s *Secrets) known() []string {
 	return s.tokens
 }
 
-// Empty reports whether no token is known yet.
-func (s *Secrets) Empty() bool { return len(s.known()) == 0 }
+// empty reports whether no token is known yet.
+func (s *Secrets) empty() bool { return len(s.known()) == 0 }
 
 // RedactString is Redact for text. Text with no escapes and no token is
 // returned as it is, without copying: most text is like that.
@@ -186,10 +186,10 @@ func (s *Secrets) Redact(b []byte) []byte {
 	return applyEdits(b, mergeOverlaps(edits))
 }
 
-// RedactRecord scrubs every text field of a record. The payload keeps its
+// redactRecord scrubs every text field of a record. The payload keeps its
 // JSON validity: if a replacement broke it, the payload becomes a string.
-func (s *Secrets) RedactRecord(r *Record) {
-	if s.Empty() {
+func (s *Secrets) redactRecord(r *Record) {
+	if s.empty() {
 		return
 	}
 	r.Summary = s.RedactString(r.Summary)

@@ -51,12 +51,12 @@ func TestTokenShape(t *testing.T) {
 	}
 }
 
-func TestPayloadTokensReadsEveryKeySpelling(t *testing.T) {
-	got := PayloadTokens([]byte(`{"op":2,"d":{"tok\u0065n":"one","TOKEN":"two","token":"three","other":"x"}}`))
+func TestTokensAreReadUnderEveryKeySpelling(t *testing.T) {
+	got := payloadTokens([]byte(`{"op":2,"d":{"tok\u0065n":"one","TOKEN":"two","token":"three","other":"x"}}`))
 	if strings.Join(got, ",") != "one,two,three" {
 		t.Errorf("got %q", got)
 	}
-	if got := PayloadTokens([]byte(`{"op":0,"d":{"token":"interaction"}}`)); got != nil {
+	if got := payloadTokens([]byte(`{"op":0,"d":{"token":"interaction"}}`)); got != nil {
 		t.Errorf("a dispatch's token is not the bot's: %q", got)
 	}
 }

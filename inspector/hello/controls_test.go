@@ -96,8 +96,8 @@ func TestRestartLeavesOneConnection(t *testing.T) {
 	for n := 1; n <= 6; n++ {
 		mustNext(t, w, n)
 	}
-	oldConn := w.ConnID()
-	if s0, err := w.Restart(ctxFor(t)); err != nil || s0.N != 0 || w.Performed() != 0 {
+	oldConn := connID(w)
+	if s0, err := restart(t, w); err != nil || s0.N != 0 || w.Performed() != 0 {
 		t.Fatalf("Restart = %d, %v", s0.N, err)
 	}
 	waitFor(t, "the old connection to go", countConns(s)(0))
@@ -107,7 +107,7 @@ func TestRestartLeavesOneConnection(t *testing.T) {
 	for n := 1; n <= 6; n++ {
 		mustNext(t, w, n)
 	}
-	if w.ConnID() == oldConn {
+	if connID(w) == oldConn {
 		t.Fatal("the restarted walk reuses the old connection's name")
 	}
 	waitFor(t, "exactly one connection", countConns(s)(1))

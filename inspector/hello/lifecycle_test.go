@@ -11,7 +11,7 @@ func slipIn(t *testing.T, w *Walk) {
 		w.mu.Lock()
 		w.beforeClaim = nil
 		w.mu.Unlock()
-		if _, err := w.Restart(ctxFor(t)); err != nil {
+		if _, err := restart(t, w); err != nil {
 			t.Errorf("restart: %v", err)
 		}
 		mustNext(t, w, 1)
@@ -27,7 +27,7 @@ func slipIn(t *testing.T, w *Walk) {
 func TestEndingEndsTheRunThatIsCurrentWhenItGetsTheWalk(t *testing.T) {
 	for name, end := range map[string]func(*Walk) error{
 		"close":   func(w *Walk) error { return w.Close() },
-		"restart": func(w *Walk) error { _, err := w.Restart(ctxFor(t)); return err },
+		"restart": func(w *Walk) error { _, err := restart(t, w); return err },
 	} {
 		t.Run(name, func(t *testing.T) {
 			s, ts := startSandbox(t, quietSandbox())

@@ -19,7 +19,7 @@ type run struct {
 	cfg  Config
 	opts Options
 
-	ctx    context.Context // cancelled by Restart and Close
+	ctx    context.Context // cancelled by RestartWith and Close
 	cancel context.CancelFunc
 
 	mu     sync.Mutex // guards conn and connID for ConnID and end

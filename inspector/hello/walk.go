@@ -33,7 +33,7 @@ var (
 	ErrFinished = errors.New("hello: the walk is finished; restart it to walk again")
 	// ErrClosed is returned by every call after Close.
 	ErrClosed = errors.New("hello: the walk is closed")
-	// errStepCancelled ends a step cut short by Restart or Close.
+	// errStepCancelled ends a step cut short by RestartWith or Close.
 	errStepCancelled = errors.New("hello: the step was cancelled")
 )
 
@@ -273,23 +273,9 @@ func (w *Walk) Options() Options {
 	return w.opts
 }
 
-// ConnID is the current gateway connection's name in frames ("hello-3"),
-// or "" before step 2.
-func (w *Walk) ConnID() string {
-	w.mu.Lock()
-	r := w.run
-	w.mu.Unlock()
-	return r.currentConnID()
-}
-
-// Restart closes the bot's connection with 1000 (so the gateway ends the
-// session) and starts a fresh walk at the start, with the same options.
-func (w *Walk) Restart(ctx context.Context) (Step, error) {
-	return w.RestartWith(ctx, w.Options())
-}
-
-// RestartWith is Restart with other options, e.g. to try the walk without
-// MESSAGE_CONTENT.
+// RestartWith closes the bot's connection with 1000 (so the gateway ends
+// the session) and starts a fresh walk at the start, with opts (the same
+// as before, or, say, without MESSAGE_CONTENT).
 func (w *Walk) RestartWith(ctx context.Context, opts Options) (Step, error) {
 	w.touch()
 	w.cutShort()
