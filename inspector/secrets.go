@@ -206,8 +206,9 @@ func (s *Secrets) redactRecord(r *Record) {
 		r.Close.Reason = s.RedactString(r.Close.Reason)
 	}
 	if r.T != nil {
-		t := s.RedactString(*r.T)
-		r.T = &t
+		if t := s.RedactString(*r.T); t != *r.T {
+			r.T = &t
+		}
 	}
 	if p := s.Redact(r.Payload); !bytes.Equal(p, r.Payload) {
 		r.Payload = p
