@@ -17,6 +17,9 @@ const RedactedToken = "[redacted token]"
 // in discordgo's Identify.
 const botPrefix = "Bot "
 
+// maxTokens bounds the tokens one Secrets holds.
+const maxTokens = 64
+
 // minSecret keeps a careless Learn("a") from shredding every payload.
 const minSecret = 8
 
@@ -30,7 +33,8 @@ const minSecret = 8
 // concurrent use.
 type Secrets struct {
 	mu     sync.RWMutex
-	tokens []string // bare tokens, longest first
+	tokens  []string // bare tokens, longest first
+	learned []string // the same, oldest first
 }
 
 // RedactToken is a one-off: text with token (bare or "Bot "-prefixed, in any
@@ -54,8 +58,21 @@ func (s *Secrets) Learn(token string) {
 	if slices.Contains(s.tokens, token) {
 		return
 	}
-	s.tokens = append(s.tokens, token)
-	slices.SortFunc(s.tokens, func(a, b string) int { return len(b) - len(a) })
+	// Readers hold the old slice without the lock (see known), so the list
+	// is rebuilt, never changed in place.
+	tokens := append(slices.Clone(s.tokens), token)
+	if len(s.learned) >= maxTokens {
+		// Each connection brings one token at most; a session that saw this
+		// many is a client trying tokens. Its records were redacted as they
+		// came in; the oldest token but the first (the one the reader gave,
+		// or the session's own) is let go so redaction stays cheap.
+		oldest := s.learned[1]
+		s.learned = slices.Delete(s.learned, 1, 2)
+		tokens = slices.DeleteFunc(tokens, func(t string) bool { return t == oldest })
+	}
+	s.learned = append(s.learned, token)
+	slices.SortFunc(tokens, func(a, b string) int { return len(b) - len(a) })
+	s.tokens = tokens
 }
 
 // bareToken strips an Authorization scheme and surrounding space.

@@ -3,6 +3,7 @@ package inspector
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -59,4 +60,37 @@ func TestTokensAreReadUnderEveryKeySpelling(t *testing.T) {
 	if got := payloadTokens([]byte(`{"op":0,"d":{"token":"interaction"}}`)); got != nil {
 		t.Errorf("a dispatch's token is not the bot's: %q", got)
 	}
+}
+
+func TestSecretsHoldABoundedNumberOfTokens(t *testing.T) {
+	var s Secrets
+	for i := range maxTokens + 10 {
+		s.Learn(fmt.Sprintf("token-number-%03d", i))
+	}
+	if n := len(s.known()); n != maxTokens {
+		t.Fatalf("%d tokens held", n)
+	}
+	if got := s.RedactString("token-number-000 token-number-001 token-number-073"); got != RedactedToken+" token-number-001 "+RedactedToken {
+		t.Errorf("the first and the newest are redacted, the oldest others let go: %q", got)
+	}
+}
+
+// TestLearningWhileRedacting runs under -race: a token learned while
+// another goroutine redacts must not disturb it.
+func TestLearningWhileRedacting(t *testing.T) {
+	var s Secrets
+	s.Learn(testToken)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 200 {
+			s.Learn(fmt.Sprintf("another-token-%d", i))
+		}
+	}()
+	for range 200 {
+		if strings.Contains(s.RedactString("x "+testToken), testToken) {
+			t.Fatal("the token came through")
+		}
+	}
+	<-done
 }
