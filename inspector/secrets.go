@@ -32,7 +32,7 @@ const minSecret = 8
 // an error message is found too. The zero value is ready to use and safe for
 // concurrent use.
 type Secrets struct {
-	mu     sync.RWMutex
+	mu      sync.RWMutex
 	tokens  []string // bare tokens, longest first
 	learned []string // the same, oldest first
 }
