@@ -77,7 +77,11 @@ func (c *connection) closeFor(s client.State) *inspector.Close {
 		cl := *last
 		return &cl
 	}
-	return inspector.ExplainClose(s.Code, "", gateway.Recv)
+	dir := gateway.Recv
+	if s.ByClient {
+		dir = gateway.Send // a client's own close to resume is not the gateway's trouble
+	}
+	return inspector.ExplainClose(s.Code, "", dir)
 }
 
 // publicGatewayURL asks GET /gateway, which needs no token, where the
