@@ -30,8 +30,13 @@ func (c *Close) Sentence() string {
 		return "The connection closed."
 	}
 	s := fmt.Sprintf("Closed with %d", c.Code)
-	if c.Name != "" {
+	switch {
+	case c.Name != "" && c.Reason != "":
+		s += fmt.Sprintf(" (%s, reason %q)", c.Name, c.Reason)
+	case c.Name != "":
 		s += " (" + c.Name + ")"
+	case c.Reason != "":
+		s += fmt.Sprintf(" (reason %q)", c.Reason)
 	}
 	s += "."
 	if c.Meaning != "" {

@@ -77,11 +77,11 @@ func (c *connection) closeFor(s client.State) *inspector.Close {
 		cl := *last
 		return &cl
 	}
-	dir := gateway.Recv
 	if s.ByClient {
-		dir = gateway.Send // a client's own close to resume is not the gateway's trouble
+		// The client's own close, to resume or to start afresh, with why.
+		return inspector.ExplainClose(s.Code, s.Meaning, gateway.Send)
 	}
-	return inspector.ExplainClose(s.Code, "", dir)
+	return inspector.ExplainClose(s.Code, "", gateway.Recv)
 }
 
 // publicGatewayURL asks GET /gateway, which needs no token, where the
