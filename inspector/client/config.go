@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"gatewaytour/inspector"
 	"gatewaytour/inspector/gateway"
 )
 
@@ -142,7 +143,7 @@ type CloseError struct {
 }
 
 func (e *CloseError) Error() string {
-	return fmt.Sprintf("gateway closed the connection with %d (%s): %s Fix: %s", e.Code, e.Info.Name, e.Info.Meaning, e.Info.Fix)
+	return "the gateway closed the connection: " + inspector.ExplainClose(e.Code, "", gateway.Recv).Sentence()
 }
 
 // HTTPError is a failed GET /gateway/bot.

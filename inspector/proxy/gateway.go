@@ -201,22 +201,19 @@ func (rl *relay) botToUpstream() {
 	}
 }
 
-// noteClient learns the token and the client's name from Identify/Resume.
+// noteClient learns the token (whatever the spelling of its key) and the
+// client's name from Identify/Resume.
 func (rl *relay) noteClient(data []byte) {
-	if !bytes.Contains(data, []byte(`"token"`)) {
-		return
-	}
+	rl.p.secrets.LearnFrom(data)
 	var probe struct {
 		Op gateway.Opcode `json:"op"`
 		D  struct {
-			Token      string                     `json:"token"`
 			Properties gateway.IdentifyProperties `json:"properties"`
 		} `json:"d"`
 	}
 	if json.Unmarshal(data, &probe) != nil || (probe.Op != gateway.OpIdentify && probe.Op != gateway.OpResume) {
 		return
 	}
-	rl.p.secrets.learn(probe.D.Token)
 	if b := probe.D.Properties.Browser; b != "" {
 		rl.peer.Store(&b)
 	}

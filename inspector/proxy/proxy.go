@@ -26,6 +26,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"gatewaytour/inspector"
 	"gatewaytour/inspector/gateway"
 )
 
@@ -53,7 +54,7 @@ type Config struct {
 // Proxy is one pass-through proxy. Make it with New.
 type Proxy struct {
 	cfg      Config
-	secrets  secrets
+	secrets  inspector.Secrets
 	sinkMu   sync.Mutex
 	connSeq  atomic.Int64
 	upgrader websocket.Upgrader
@@ -86,7 +87,10 @@ func New(cfg Config) (*Proxy, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Proxy{cfg: cfg, resumes: map[int]string{}, resumeIDs: map[string]int{}}, nil
+	p := &Proxy{cfg: cfg, resumes: map[int]string{}, resumeIDs: map[string]int{}}
+	// Every log line goes through the tokens seen so far.
+	p.cfg.Logger = slog.New(p.secrets.LogHandler(cfg.Logger.Handler()))
+	return p, nil
 }
 
 // Handler serves REST under /api/ and the gateway at /gateway (and
@@ -136,13 +140,13 @@ func (p *Proxy) emit(f gateway.WireFrame) {
 	if p.cfg.Sink == nil {
 		return
 	}
-	f.Data = p.secrets.scrub(f.Data)
+	f.Data = p.secrets.Redact(f.Data)
 	if f.Close != nil {
 		cf := *f.Close
-		cf.Reason = string(p.secrets.scrub([]byte(cf.Reason)))
+		cf.Reason = p.secrets.RedactString(cf.Reason)
 		f.Close = &cf
 	}
-	f.Error = string(p.secrets.scrub([]byte(f.Error)))
+	f.Error = p.secrets.RedactString(f.Error)
 	p.sinkMu.Lock()
 	defer p.sinkMu.Unlock()
 	p.cfg.Sink(f)
