@@ -26,24 +26,6 @@ type draft struct {
 	replyTo    *gateway.Snowflake
 }
 
-// postError is a REST error with Discord's JSON code.
-type postError struct {
-	status int
-	apiError
-}
-
-func (e *postError) Error() string { return e.Message }
-
-var (
-	errUnknownChannel = &postError{404, apiError{Message: "Unknown Channel", Code: 10003}}
-	errUnknownUser    = &postError{404, apiError{Message: "Unknown User", Code: 10013}}
-	errEmptyMessage   = &postError{400, apiError{Message: "Cannot send an empty message", Code: 50006}}
-	errNotText        = &postError{400, apiError{Message: "Cannot send messages in a non-text channel", Code: 50008}}
-	errTooLong        = &postError{400, apiError{Message: "Invalid Form Body", Code: 50035, Errors: map[string]any{
-		"content": map[string]any{"_errors": []map[string]string{{"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 2000 or fewer in length."}}},
-	}}}
-)
-
 var mentionPattern = regexp.MustCompile(`<@!?(\d{1,20})>`)
 
 // postLocked creates a message and dispatches MESSAGE_CREATE to every session
