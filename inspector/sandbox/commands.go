@@ -128,7 +128,7 @@ type optionBody struct {
 
 // validateCommand checks a body as Discord does and builds the command
 // (without ids). Complaints go into f under path.
-func validateCommand(b commandBody, path []string, f *formErrors) appCommand {
+func validateCommand(b commandBody, path []string, f *fieldErrs) appCommand {
 	c := appCommand{Type: commandChatInput, NameLocalizations: b.NameLocalizations, DescriptionLocalizations: b.DescriptionLocalizations,
 		DMPermission: b.DMPermission, DefaultPermission: true, IntegrationTypes: b.IntegrationTypes, Contexts: b.Contexts}
 	if b.Type != nil {
@@ -181,7 +181,7 @@ func validateCommand(b commandBody, path []string, f *formErrors) appCommand {
 	return c
 }
 
-func checkName(name string, chatInput bool, path []string, f *formErrors) {
+func checkName(name string, chatInput bool, path []string, f *fieldErrs) {
 	n := utf8.RuneCountInString(name)
 	switch {
 	case n < 1 || n > 32:
@@ -191,7 +191,7 @@ func checkName(name string, chatInput bool, path []string, f *formErrors) {
 	}
 }
 
-func checkLength(s string, min, max int, path []string, f *formErrors) {
+func checkLength(s string, min, max int, path []string, f *fieldErrs) {
 	if n := utf8.RuneCountInString(s); n < min || n > max {
 		f.add(path, "BASE_TYPE_BAD_LENGTH", fmt.Sprintf("Must be between %d and %d in length.", min, max))
 	}
@@ -199,7 +199,7 @@ func checkLength(s string, min, max int, path []string, f *formErrors) {
 
 // permissionsField reads default_member_permissions: a decimal string, a
 // number, or null ("everyone may use it").
-func permissionsField(raw json.RawMessage, path []string, f *formErrors) *string {
+func permissionsField(raw json.RawMessage, path []string, f *fieldErrs) *string {
 	s := strings.Trim(strings.TrimSpace(string(raw)), `"`)
 	if s == "" || s == "null" {
 		return nil
@@ -214,7 +214,7 @@ func permissionsField(raw json.RawMessage, path []string, f *formErrors) *string
 
 // validateOptions checks one level of options. depth 0 is the command's own
 // level; subcommand groups hold subcommands, which hold plain options.
-func validateOptions(in []optionBody, depth int, path []string, f *formErrors) []commandOption {
+func validateOptions(in []optionBody, depth int, path []string, f *fieldErrs) []commandOption {
 	if len(in) > maxOptions {
 		f.add(path, "BASE_TYPE_MAX_LENGTH", fmt.Sprintf("Must be %d or fewer in length.", maxOptions))
 		return nil
@@ -291,7 +291,7 @@ func validateOptions(in []optionBody, depth int, path []string, f *formErrors) [
 
 // validateOptionValues checks choices, autocomplete, ranges and lengths,
 // each of which only some option types allow.
-func validateOptionValues(ob optionBody, o *commandOption, p []string, f *formErrors) {
+func validateOptionValues(ob optionBody, o *commandOption, p []string, f *fieldErrs) {
 	choosable := o.Type == optString || o.Type == optInteger || o.Type == optNumber
 	if ob.Autocomplete != nil {
 		o.Autocomplete = *ob.Autocomplete
@@ -344,7 +344,7 @@ func validateOptionValues(ob optionBody, o *commandOption, p []string, f *formEr
 }
 
 // choiceValue reads a choice's value, which must have the option's type.
-func choiceValue(optType int, raw json.RawMessage, path []string, f *formErrors) any {
+func choiceValue(optType int, raw json.RawMessage, path []string, f *fieldErrs) any {
 	if len(raw) == 0 || string(raw) == "null" {
 		f.add(path, "BASE_TYPE_REQUIRED", "This field is required")
 		return nil

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -8,14 +9,10 @@ import (
 	"gatewaytour/inspector/gateway"
 )
 
-// maxCommandBody bounds a command request: a bulk overwrite of 100 full
-// commands stays well below it.
-const maxCommandBody = 2 << 20
-
 var (
-	errUnknownCommand = &postError{http.StatusNotFound, apiError{Message: "Unknown application command", Code: 10063}}
-	errMissingAccess  = &postError{http.StatusForbidden, apiError{Message: "Missing Access", Code: 50001}}
-	errUnknownGuild   = &postError{http.StatusNotFound, apiError{Message: "Unknown Guild", Code: 10004}}
+	errUnknownCommand = discordErr(gateway.ErrUnknownCommand)
+	errMissingAccess  = discordErr(gateway.ErrMissingAccess)
+	errUnknownGuild   = discordErr(gateway.ErrUnknownGuild)
 )
 
 // commandScope is where commands live: 0 for global, else a guild id.
@@ -50,73 +47,112 @@ func (s *Server) Commands() CommandsView {
 	return v
 }
 
-// commandRequest is a parsed /applications/{app}/[guilds/{guild}/]commands[/{id}] path.
-type commandRequest struct {
-	scope     commandScope
-	commandID string // "" for the collection
+// commandRoutes are the application-command routes, global and per guild.
+var commandRoutes = []restRoute{
+	{family: "application commands", method: "GET", path: "/applications/{application_id}/commands", serve: (*Server).listCommands},
+	{family: "application commands", method: "POST", path: "/applications/{application_id}/commands", serve: (*Server).createCommand},
+	{family: "application commands", method: "PUT", path: "/applications/{application_id}/commands", serve: (*Server).overwriteCommands},
+	{family: "application commands", method: "GET", path: "/applications/{application_id}/commands/{command_id}", serve: (*Server).getCommand},
+	{family: "application commands", method: "PATCH", path: "/applications/{application_id}/commands/{command_id}", serve: (*Server).editCommand},
+	{family: "application commands", method: "DELETE", path: "/applications/{application_id}/commands/{command_id}", serve: (*Server).deleteCommand},
+	{family: "application commands", method: "GET", path: "/applications/{application_id}/guilds/{guild_id}/commands", serve: (*Server).listCommands},
+	{family: "application commands", method: "POST", path: "/applications/{application_id}/guilds/{guild_id}/commands", serve: (*Server).createCommand},
+	{family: "application commands", method: "PUT", path: "/applications/{application_id}/guilds/{guild_id}/commands", serve: (*Server).overwriteCommands},
+	{family: "application commands", method: "GET", path: "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}", serve: (*Server).getCommand},
+	{family: "application commands", method: "PATCH", path: "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}", serve: (*Server).editCommand},
+	{family: "application commands", method: "DELETE", path: "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}", serve: (*Server).deleteCommand},
+	{family: "application commands", method: "GET", path: "/applications/{application_id}/guilds/{guild_id}/commands/permissions", serve: (*Server).listCommandPermissions},
 }
 
-// serveCommands answers every application-command route once the path is parsed.
-func (s *Server) serveCommands(w http.ResponseWriter, r *http.Request, appID string, req commandRequest) {
-	if appID != ApplicationID.String() {
-		writeErr(w, errMissingAccess)
+// commandScopeOf reads the application and the guild (if any) from the
+// path: another application's commands are Missing Access, a guild the bot
+// is not in is Unknown Guild.
+func (s *Server) commandScopeOf(c *restCall) (commandScope, bool) {
+	if c.params["application_id"] != ApplicationID.String() {
+		c.fail(errMissingAccess)
+		return 0, false
+	}
+	if _, ok := c.params["guild_id"]; !ok {
+		return 0, true
+	}
+	guild, ok := c.snowflake("guild_id")
+	if !ok {
+		return 0, false
+	}
+	s.mu.Lock()
+	known := s.guildExistsLocked(guild)
+	s.mu.Unlock()
+	if !known {
+		c.fail(errUnknownGuild)
+		return 0, false
+	}
+	return guild, true
+}
+
+// commandOf finds the command named by the path, answering 10063 if none.
+func (s *Server) commandOf(c *restCall) (commandScope, gateway.Snowflake, bool) {
+	scope, ok := s.commandScopeOf(c)
+	if !ok {
+		return 0, 0, false
+	}
+	id, err := gateway.ParseSnowflake(c.params["command_id"])
+	if err != nil {
+		c.fail(errUnknownCommand)
+		return 0, 0, false
+	}
+	return scope, id, true
+}
+
+func (s *Server) listCommands(c *restCall) {
+	scope, ok := s.commandScopeOf(c)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
-	known := req.scope == 0 || s.guildExistsLocked(req.scope)
+	list := copyCommands(s.appsLocked().commandsIn(scope))
 	s.mu.Unlock()
-	if !known {
-		writeErr(w, errUnknownGuild)
+	c.ok(list)
+}
+
+func (s *Server) getCommand(c *restCall) {
+	scope, id, ok := s.commandOf(c)
+	if !ok {
 		return
 	}
-	if req.commandID == "" {
-		switch r.Method {
-		case http.MethodGet:
-			s.mu.Lock()
-			list := copyCommands(s.appsLocked().commandsIn(req.scope))
-			s.mu.Unlock()
-			writeJSON(w, http.StatusOK, list)
-		case http.MethodPost:
-			s.createCommand(w, r, req.scope)
-		case http.MethodPut:
-			s.overwriteCommands(w, r, req.scope)
-		default:
-			methodNotAllowed(w, r)
-		}
+	s.mu.Lock()
+	cmd, found := s.appsLocked().find(scope, id)
+	var out appCommand
+	if found {
+		out = *cmd
+	}
+	s.mu.Unlock()
+	if !found {
+		c.fail(errUnknownCommand)
 		return
 	}
-	id, err := gateway.ParseSnowflake(req.commandID)
-	if err != nil {
-		writeErr(w, errUnknownCommand)
+	c.ok(out)
+}
+
+func (s *Server) deleteCommand(c *restCall) {
+	scope, id, ok := s.commandOf(c)
+	if !ok {
 		return
 	}
-	switch r.Method {
-	case http.MethodGet:
-		s.mu.Lock()
-		c, ok := s.appsLocked().find(req.scope, id)
-		var out appCommand
-		if ok {
-			out = *c
-		}
-		s.mu.Unlock()
-		if !ok {
-			writeErr(w, errUnknownCommand)
-			return
-		}
-		writeJSON(w, http.StatusOK, out)
-	case http.MethodPatch:
-		s.editCommand(w, r, req.scope, id)
-	case http.MethodDelete:
-		s.mu.Lock()
-		ok := s.appsLocked().remove(req.scope, id)
-		s.mu.Unlock()
-		if !ok {
-			writeErr(w, errUnknownCommand)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	default:
-		methodNotAllowed(w, r)
+	s.mu.Lock()
+	found := s.appsLocked().remove(scope, id)
+	s.mu.Unlock()
+	if !found {
+		c.fail(errUnknownCommand)
+		return
+	}
+	c.noContent()
+}
+
+// listCommandPermissions is the guild's per-command permission overrides:
+// the sandbox has none (they are set by people in the client, not by bots).
+func (s *Server) listCommandPermissions(c *restCall) {
+	if _, ok := s.commandScopeOf(c); ok {
+		c.ok([]any{})
 	}
 }
 
@@ -187,36 +223,38 @@ func tooManyCommands(typ int) *postError {
 
 // createCommand is POST: a command with a name already taken (same type)
 // replaces it and answers 200; a new one answers 201.
-func (s *Server) createCommand(w http.ResponseWriter, r *http.Request, scope commandScope) {
+func (s *Server) createCommand(c *restCall) {
+	scope, ok := s.commandScopeOf(c)
 	var body commandBody
-	if pe := decodeForm(w, r, maxCommandBody, &body); pe != nil {
-		writeErr(w, pe)
+	if !ok || !c.decode(&body) {
 		return
 	}
-	var f formErrors
-	c := validateCommand(body, nil, &f)
+	var f fieldErrs
+	cmd := validateCommand(body, nil, &f)
 	if !f.empty() {
-		writeErr(w, f.err())
+		c.fail(f.err())
 		return
 	}
 	s.mu.Lock()
 	a := s.appsLocked()
-	prev := a.byName(scope, c.Type, c.Name)
-	if prev == nil && a.count(scope, c.Type) >= countLimit(c.Type) {
+	prev := a.byName(scope, cmd.Type, cmd.Name)
+	if prev == nil && a.count(scope, cmd.Type) >= countLimit(cmd.Type) {
 		s.mu.Unlock()
-		writeErr(w, tooManyCommands(c.Type))
+		c.fail(tooManyCommands(cmd.Type))
 		return
 	}
-	c = s.stamp(c, scope, prev)
-	status := http.StatusCreated
+	cmd = s.stamp(cmd, scope, prev)
 	if prev != nil {
-		*prev = c
-		status = http.StatusOK
+		*prev = cmd
 	} else {
-		a.commands[scope] = append(a.commands[scope], &c)
+		a.commands[scope] = append(a.commands[scope], &cmd)
 	}
 	s.mu.Unlock()
-	writeJSON(w, status, c)
+	if prev != nil {
+		c.ok(cmd)
+		return
+	}
+	c.created(cmd)
 }
 
 func (a *appState) count(scope commandScope, typ int) int {
@@ -231,13 +269,16 @@ func (a *appState) count(scope commandScope, typ int) int {
 
 // overwriteCommands is PUT: the scope's commands become exactly the list.
 // One bad command refuses the whole list and changes nothing.
-func (s *Server) overwriteCommands(w http.ResponseWriter, r *http.Request, scope commandScope) {
-	var bodies []commandBody
-	if pe := decodeForm(w, r, maxCommandBody, &bodies); pe != nil {
-		writeErr(w, pe)
+func (s *Server) overwriteCommands(c *restCall) {
+	scope, ok := s.commandScopeOf(c)
+	if !ok {
 		return
 	}
-	var f formErrors
+	bodies := []commandBody{}
+	if len(bytes.TrimSpace(c.body)) > 0 && !c.decode(&bodies) {
+		return
+	}
+	var f fieldErrs
 	cmds := make([]appCommand, len(bodies))
 	type key struct {
 		typ  int
@@ -256,44 +297,44 @@ func (s *Server) overwriteCommands(w http.ResponseWriter, r *http.Request, scope
 	}
 	for typ, n := range counts {
 		if n > countLimit(typ) {
-			writeErr(w, tooManyCommands(typ))
+			c.fail(tooManyCommands(typ))
 			return
 		}
 	}
 	if !f.empty() {
-		writeErr(w, f.err())
+		c.fail(f.err())
 		return
 	}
 	s.mu.Lock()
 	a := s.appsLocked()
 	list := make([]*appCommand, 0, len(cmds))
-	for _, c := range cmds {
-		c := s.stamp(c, scope, a.byName(scope, c.Type, c.Name))
-		list = append(list, &c)
+	for _, cmd := range cmds {
+		cmd := s.stamp(cmd, scope, a.byName(scope, cmd.Type, cmd.Name))
+		list = append(list, &cmd)
 	}
 	a.commands[scope] = list
 	out := copyCommands(list)
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+	c.ok(out)
 }
 
 // editCommand is PATCH: the fields sent replace the stored ones and the
 // result is validated as a whole, so a rename that collides is refused.
-func (s *Server) editCommand(w http.ResponseWriter, r *http.Request, scope commandScope, id gateway.Snowflake) {
+func (s *Server) editCommand(c *restCall) {
+	scope, id, ok := s.commandOf(c)
 	var patch map[string]json.RawMessage
-	if pe := decodeForm(w, r, maxCommandBody, &patch); pe != nil {
-		writeErr(w, pe)
+	if !ok || !c.decode(&patch) {
 		return
 	}
 	s.mu.Lock()
-	cur, ok := s.appsLocked().find(scope, id)
+	cur, found := s.appsLocked().find(scope, id)
 	var merged map[string]json.RawMessage
-	if ok {
+	if found {
 		_ = json.Unmarshal(mustJSON(cur), &merged)
 	}
 	s.mu.Unlock()
-	if !ok {
-		writeErr(w, errUnknownCommand)
+	if !found {
+		c.fail(errUnknownCommand)
 		return
 	}
 	delete(patch, "type") // a command's type cannot change
@@ -301,32 +342,31 @@ func (s *Server) editCommand(w http.ResponseWriter, r *http.Request, scope comma
 		merged[k] = v
 	}
 	var body commandBody
-	var f formErrors
-	if err := json.Unmarshal(mustJSON(merged), &body); err != nil {
-		f.add(nil, "BASE_TYPE_INVALID", err.Error())
-		writeErr(w, f.err())
+	whole := restCall{w: c.w, r: c.r, body: mustJSON(merged)}
+	if !whole.decode(&body) {
 		return
 	}
-	c := validateCommand(body, nil, &f)
+	var f fieldErrs
+	cmd := validateCommand(body, nil, &f)
 	if !f.empty() {
-		writeErr(w, f.err())
+		c.fail(f.err())
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.appsLocked()
-	cur, ok = a.find(scope, id)
-	if !ok {
-		writeErr(w, errUnknownCommand)
+	cur, found = a.find(scope, id)
+	if !found {
+		c.fail(errUnknownCommand)
 		return
 	}
-	if other := a.byName(scope, c.Type, c.Name); other != nil && other.ID != id {
+	if other := a.byName(scope, cmd.Type, cmd.Name); other != nil && other.ID != id {
 		f.add([]string{"name"}, "APPLICATION_COMMANDS_DUPLICATE_NAME", "Application command names must be unique")
-		writeErr(w, f.err())
+		c.fail(f.err())
 		return
 	}
-	*cur = s.stamp(c, scope, cur)
-	writeJSON(w, http.StatusOK, *cur)
+	*cur = s.stamp(cmd, scope, cur)
+	c.ok(*cur)
 }
 
 // commandByName finds the command an invoker means: a guild command of the

@@ -121,6 +121,7 @@ func (s *Server) controlHandler() http.Handler {
 			_, _ = w.Write([]byte(Recipe(baseURL(r))))
 		case len(seg) == 3 && seg[0] == "connections" && r.Method == http.MethodPost:
 			s.controlConn(w, r, seg[1], seg[2])
+		case s.serveActor(w, r, p): // the actor API (actor.go)
 		default:
 			writeJSON(w, http.StatusNotFound, errNotFound)
 		}

@@ -42,11 +42,12 @@ const (
 )
 
 var (
-	errUnknownInteraction = &postError{http.StatusNotFound, apiError{Message: "Unknown interaction", Code: 10062}}
-	errAlreadyAcked       = &postError{http.StatusBadRequest, apiError{Message: "Interaction has already been acknowledged.", Code: 40060}}
-	errUnknownWebhook     = &postError{http.StatusNotFound, apiError{Message: "Unknown Webhook", Code: 10015}}
+	errUnknownInteraction = discordErr(gateway.ErrUnknownInteraction)
+	errAlreadyAcked       = discordErr(gateway.ErrAlreadyAcknowledged)
+	errUnknownWebhook     = discordErr(gateway.ErrUnknownWebhook)
 	errInvalidWebhookTok  = &postError{http.StatusUnauthorized, apiError{Message: "Invalid Webhook Token", Code: 50027}}
-	errUnknownMessage     = &postError{http.StatusNotFound, apiError{Message: "Unknown Message", Code: 10008}}
+	errUnknownMessage     = discordErr(gateway.ErrUnknownMessage)
+	errUnknownMember      = discordErr(gateway.ErrUnknownMember)
 	errTooManyPending     = &postError{http.StatusTooManyRequests, apiError{Message: "The sandbox keeps at most 256 interactions and all of them are still waiting for the bot", Code: 0}}
 )
 
@@ -104,9 +105,9 @@ type interaction struct {
 
 // openModal is a modal the bot showed a member, waiting for them to submit it.
 type openModal struct {
-	customID    string
-	from        *interaction
-	inputs      []modalInput
+	customID string
+	from     *interaction
+	inputs   []modalInput
 }
 
 // messageExtras are the interaction fields of a message the bot sent in

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"gatewaytour/inspector/gateway"
@@ -27,9 +26,10 @@ type replyBody struct {
 	Attachments     *[]json.RawMessage `json:"attachments"`
 }
 
-// maxCallbackBody bounds a callback or webhook body (Discord allows 25 MiB
-// with files; without files a message is far smaller).
-const maxCallbackBody = 1 << 20
+// interactionRoutes is the interaction response; its token is the credential.
+var interactionRoutes = []restRoute{
+	{family: "interactions", method: "POST", path: "/interactions/{interaction_id}/{interaction_token}/callback", noAuth: true, serve: (*Server).serveCallback},
+}
 
 // allowedCallbacks lists the callback types Discord accepts for each kind
 // of interaction.
@@ -43,54 +43,54 @@ var allowedCallbacks = map[int][]int{
 // serveCallback is the interaction response. The token in the path is the
 // credential. The first valid callback within 3 s acknowledges the
 // interaction; later ones are 40060, late ones 10062.
-func (s *Server) serveCallback(w http.ResponseWriter, r *http.Request, rawID, token string) {
+func (s *Server) serveCallback(c *restCall) {
 	var body callbackBody
-	if pe := decodeForm(w, r, maxCallbackBody, &body); pe != nil {
-		writeErr(w, pe)
+	if !c.decode(&body) {
 		return
 	}
-	id, _ := gateway.ParseSnowflake(rawID)
+	id, _ := gateway.ParseSnowflake(c.params["interaction_id"])
+	token := c.params["interaction_token"]
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.appsLocked()
 	in, ok := a.interactions[id]
 	if !ok || in.token != token {
-		writeErr(w, errUnknownInteraction)
+		c.fail(errUnknownInteraction)
 		return
 	}
 	if in.acked {
-		writeErr(w, errAlreadyAcked)
+		c.fail(errAlreadyAcked)
 		return
 	}
 	if in.lateLocked(s.now()) {
-		writeErr(w, errUnknownInteraction)
+		c.fail(errUnknownInteraction)
 		return
 	}
 	if body.Type == nil {
-		var f formErrors
+		var f fieldErrs
 		f.add([]string{"type"}, "BASE_TYPE_REQUIRED", "This field is required")
-		writeErr(w, f.err())
+		c.fail(f.err())
 		return
 	}
 	typ := *body.Type
 	if !containsInt(allowedCallbacks[in.kind], typ) || (typ == callbackDeferredUpdate || typ == callbackUpdateMessage) && in.source == 0 {
-		var f formErrors
+		var f fieldErrs
 		f.add([]string{"type"}, "INTERACTION_CALLBACK_TYPE_INVALID", fmt.Sprintf("Callback type %d is not valid for an interaction of type %d", typ, in.kind))
-		writeErr(w, f.err())
+		c.fail(f.err())
 		return
 	}
 	msg, pe := s.respondLocked(in, typ, body.Data)
 	if pe != nil {
-		writeErr(w, pe)
+		c.fail(pe)
 		return
 	}
 	in.acked, in.callback = true, &body
 	close(in.done)
-	if r.URL.Query().Get("with_response") != "true" {
-		w.WriteHeader(http.StatusNoContent)
+	if c.query("with_response") != "true" {
+		c.noContent()
 		return
 	}
-	writeJSON(w, http.StatusOK, s.callbackResponse(in, typ, msg))
+	c.ok(s.callbackResponse(in, typ, msg))
 }
 
 // callbackResponse is the with_response=true answer.
@@ -148,7 +148,7 @@ func decodeData(raw json.RawMessage, v any) *postError {
 		return nil
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
-		var f formErrors
+		var f fieldErrs
 		f.add([]string{"data"}, "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType")
 		return f.err()
 	}
@@ -166,7 +166,7 @@ func checkAutocomplete(raw json.RawMessage) *postError {
 	if pe := decodeData(raw, &body); pe != nil {
 		return pe
 	}
-	var f formErrors
+	var f fieldErrs
 	if len(body.Choices) > maxChoices {
 		f.add([]string{"data", "choices"}, "BASE_TYPE_MAX_LENGTH", fmt.Sprintf("Must be %d or fewer in length.", maxChoices))
 	}

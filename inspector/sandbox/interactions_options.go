@@ -16,7 +16,7 @@ import (
 // interaction exists, as Discord's client refuses to send such a command.
 func optionError(name, format string, args ...any) *postError {
 	msg := fmt.Sprintf(format, args...)
-	var f formErrors
+	var f fieldErrs
 	f.add([]string{"options", name}, "APPLICATION_COMMAND_OPTION_INVALID", msg)
 	pe := f.err()
 	pe.Message = "Invalid option " + name + ": " + msg

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"encoding/json"
-	"net/http"
 	"strconv"
 
 	"gatewaytour/inspector/gateway"
@@ -79,8 +78,6 @@ func (s *Server) startInteractionLocked(inv invocation) (*interaction, *postErro
 	s.dispatchInteractionLocked(in.guildID, in.payload)
 	return in, nil
 }
-
-var errUnknownMember = &postError{http.StatusNotFound, apiError{Message: "Unknown Member", Code: 10007}}
 
 // resolved collects the objects an interaction's options or select values
 // name, as data.resolved carries them.

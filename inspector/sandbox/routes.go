@@ -34,7 +34,6 @@ package sandbox
 
 import (
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -57,6 +56,7 @@ type restRoute struct {
 var routeFamilies = [][]restRoute{
 	coreRoutes,
 	messageRoutes,
+	commandRoutes, interactionRoutes, webhookRoutes,
 }
 
 // coreRoutes are what a hello-world bot touches before and while it logs in.
@@ -66,8 +66,6 @@ var coreRoutes = []restRoute{
 	{family: "application", method: "GET", path: "/applications/@me", serve: (*Server).getApplication},
 	{family: "application", method: "GET", path: "/oauth2/applications/@me", serve: (*Server).getApplication},
 	{family: "users", method: "GET", path: "/users/@me", serve: (*Server).getMe},
-	// A placeholder until interactions are modelled: it accepts any callback.
-	{family: "interactions", method: "POST", path: "/interactions/{interaction_id}/{interaction_token}/callback", noAuth: true, serve: (*Server).acceptCallback},
 }
 
 // routeTable indexes the served routes by Discord template and method.
@@ -155,5 +153,3 @@ func readmeRoutes() string {
 	}
 	return b.String()
 }
-
-func (s *Server) acceptCallback(c *restCall) { c.w.WriteHeader(http.StatusNoContent) }
