@@ -56,7 +56,22 @@ const (
 	ChannelDM            = 1
 	ChannelGuildVoice    = 2
 	ChannelGuildCategory = 4
+	// ChannelGuildAnnouncement is a channel members can follow.
+	ChannelGuildAnnouncement  = 5
+	ChannelAnnouncementThread = 10
+	ChannelPublicThread       = 11
+	ChannelPrivateThread      = 12
 )
+
+// ThreadMetadata is a thread's archive state.
+type ThreadMetadata struct {
+	Archived            bool   `json:"archived"`
+	AutoArchiveDuration int    `json:"auto_archive_duration"`
+	ArchiveTimestamp    string `json:"archive_timestamp"`
+	Locked              bool   `json:"locked"`
+	Invitable           *bool  `json:"invitable,omitempty"`
+	CreateTimestamp     string `json:"create_timestamp,omitempty"`
+}
 
 // Channel is a guild channel or a DM.
 type Channel struct {
@@ -74,6 +89,13 @@ type Channel struct {
 	Bitrate              int               `json:"bitrate,omitempty"`
 	UserLimit            int               `json:"user_limit,omitempty"`
 	Recipients           []User            `json:"recipients,omitempty"`
+	// Thread fields: present on threads only (libraries read them there).
+	OwnerID          *Snowflake      `json:"owner_id,omitempty"`
+	ThreadMetadata   *ThreadMetadata `json:"thread_metadata,omitempty"`
+	MessageCount     *int            `json:"message_count,omitempty"`
+	MemberCount      *int            `json:"member_count,omitempty"`
+	TotalMessageSent *int            `json:"total_message_sent,omitempty"`
+	Flags            int             `json:"flags,omitempty"`
 }
 
 // Activity is a presence's game, stream or custom status.

@@ -36,7 +36,7 @@ func TestDiscordPyHelloBot(t *testing.T) {
 
 	bot := startPyBot(t, ts.URL)
 	line := bot.waitLine(t, "READY")
-	if want := "READY " + BotID.String() + " 1"; line != want {
+	if want := "READY " + BotID.String() + " 2"; line != want { // two guilds
 		t.Fatalf("bot printed %q, want %q", line, want)
 	}
 

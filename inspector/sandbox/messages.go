@@ -31,11 +31,12 @@ var mentionPattern = regexp.MustCompile(`<@!?(\d{1,20})>`)
 // postLocked creates a message and dispatches MESSAGE_CREATE to every session
 // whose intents admit it, the poster's own included.
 func (s *Server) postLocked(d draft) (gateway.Message, error) {
-	ch, ok := s.world.channel(d.channelID)
-	if !ok {
+	cs, g := s.world.findChannel(d.channelID)
+	if cs == nil {
 		return gateway.Message{}, errUnknownChannel
 	}
-	if ch.Type != gateway.ChannelGuildText && ch.Type != gateway.ChannelDM {
+	ch := cs.render(g)
+	if !textual(ch.Type) {
 		return gateway.Message{}, errNotText
 	}
 	if strings.TrimSpace(d.content) == "" && len(d.embeds) == 0 && len(d.components) == 0 && d.stickers == 0 {
@@ -44,18 +45,25 @@ func (s *Server) postLocked(d draft) (gateway.Message, error) {
 	if utf8.RuneCountInString(d.content) > maxContent {
 		return gateway.Message{}, errTooLong
 	}
-	inGuild := ch.Type != gateway.ChannelDM
+	inGuild := g != nil
 	var author gateway.User
 	var member *gateway.Member
-	if r := s.world.resident(d.author); r != nil {
-		author = *r.member.User
-		if inGuild {
-			m := r.member
-			m.User = nil // MESSAGE_CREATE's member never nests the user
-			member = &m
+	switch {
+	case inGuild:
+		r := g.member(d.author)
+		if r == nil {
+			return gateway.Message{}, errUnknownUser
 		}
-	} else {
-		return gateway.Message{}, errUnknownUser
+		author = *r.member.User
+		m := r.member
+		m.User = nil // MESSAGE_CREATE's member never nests the user
+		member = &m
+	default:
+		u, ok := s.world.users[d.author]
+		if !ok {
+			return gateway.Message{}, errUnknownUser
+		}
+		author = u
 	}
 	msg := gateway.Message{
 		ID: s.ids.Next(), ChannelID: ch.ID, Author: author, Member: member, Content: d.content,
@@ -64,7 +72,7 @@ func (s *Server) postLocked(d draft) (gateway.Message, error) {
 		MentionEveryone: strings.Contains(d.content, "@everyone") || strings.Contains(d.content, "@here"),
 	}
 	if inGuild {
-		msg.GuildID = sf(GuildID)
+		msg.GuildID = sf(g.guild.ID)
 	}
 	if d.replyTo != nil {
 		msg.Type = 19
@@ -75,8 +83,8 @@ func (s *Server) postLocked(d draft) (gateway.Message, error) {
 		if err != nil {
 			continue
 		}
-		if r := s.world.resident(id); r != nil {
-			msg.Mentions = append(msg.Mentions, *r.member.User)
+		if u, ok := s.world.users[id]; ok {
+			msg.Mentions = append(msg.Mentions, u)
 			mentionsBot = mentionsBot || id == BotID
 		}
 	}
@@ -94,7 +102,11 @@ func (s *Server) postLocked(d draft) (gateway.Message, error) {
 		}
 		stripped = mustJSON(bare)
 	}
-	s.broadcastLocked("MESSAGE_CREATE", inGuild, full, stripped)
+	guild := gateway.Snowflake(0)
+	if inGuild {
+		guild = g.guild.ID
+	}
+	s.dispatchLocked("MESSAGE_CREATE", guild, ch.ID, full, stripped)
 	return msg, nil
 }
 

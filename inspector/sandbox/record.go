@@ -53,7 +53,7 @@ func redactToken(b []byte) []byte {
 // recordREST publishes the exchange to observers in the stream of the
 // connection that most plausibly made it (see restConn).
 func (s *Server) recordREST(r *http.Request, m routeMatch, reqBody []byte, rec *recorder) {
-	if !s.obs.active() {
+	if !s.obs.active() || ownClient(r.UserAgent()) {
 		return
 	}
 	route := ""
@@ -90,6 +90,8 @@ func (s *Server) recordREST(r *http.Request, m routeMatch, reqBody []byte, rec *
 //     (browser/device, which libraries fill with their name) name the
 //     library the User-Agent names, it is that one's;
 //  3. else the call goes to a stream of its own, "rest", peer the User-Agent.
+//
+// gatewaytour's own clients are left out altogether (see ownClient).
 func (s *Server) restConn(userAgent string) (connID, peer string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -115,6 +117,14 @@ func (s *Server) restConn(userAgent string) (connID, peer string) {
 	}
 	return "rest", userAgent
 }
+
+// ownClientAgent is in the User-Agent of gatewaytour's own clients (the
+// inspector's connection and the hello-world walk). They record their REST
+// exchanges in their own streams, so the sandbox does not publish them a
+// second time.
+const ownClientAgent = "(https://github.com/gatewaytour,"
+
+func ownClient(userAgent string) bool { return strings.Contains(userAgent, ownClientAgent) }
 
 // libraryWord is the part of an Identify browser property a User-Agent
 // carries: "discord.py" → "discord.py", "DiscordGo" → "discordgo".
