@@ -50,12 +50,8 @@ type ResponseView struct {
 
 var kindNames = map[int]string{interactionCommand: "command", interactionComponent: "component", interactionAutocomplete: "autocomplete", interactionModalSubmit: "modal"}
 
-const (
-	permViewChannel     = 1 << 10
-	permUseAppCommands  = 1 << 31
-	permAdministrator   = 1 << 3
-	actorInteractionMax = 64 << 10
-)
+// actorInteractionMax bounds a POST /sandbox/interactions body.
+const actorInteractionMax = 64 << 10
 
 func actorErr(status, code int, msg string) *postError {
 	return &postError{status, apiError{Message: msg, Code: code}}
@@ -205,7 +201,7 @@ func (s *Server) actorChannelLocked(body actorInteraction) (gateway.Channel, *po
 		if _, ok := s.memberLocked(*guild, body.UserID); !ok {
 			return ch, actorErr(http.StatusNotFound, gateway.ErrUnknownMember, "user "+body.UserID.String()+" is not a member of the channel's guild")
 		}
-		if p := s.permissionsLocked(ch.ID, body.UserID); p&permViewChannel == 0 {
+		if p := s.permissionsLocked(ch.ID, body.UserID); !p.Has(gateway.PermViewChannel) {
 			return ch, actorErr(http.StatusForbidden, gateway.ErrMissingAccess, "user "+body.UserID.String()+" cannot see channel "+ch.ID.String())
 		}
 	}
@@ -309,16 +305,15 @@ func (s *Server) commandUsableLocked(cmd *appCommand, ch gateway.Channel, guild 
 		return nil
 	}
 	p := s.permissionsLocked(ch.ID, user)
-	if p&permAdministrator != 0 {
+	if p.Has(gateway.PermAdministrator) {
 		return nil
 	}
-	if p&permUseAppCommands == 0 {
+	if !p.Has(gateway.PermUseApplicationCommands) {
 		return actorErr(http.StatusForbidden, gateway.ErrMissingPermissions, "Missing Permissions: the member lacks Use Application Commands in this channel")
 	}
 	if cmd.DefaultMemberPermissions != nil {
-		var need uint64
-		_ = json.Unmarshal([]byte(*cmd.DefaultMemberPermissions), &need)
-		if p&need != need {
+		need, _ := gateway.ParsePermissions(*cmd.DefaultMemberPermissions)
+		if !p.Has(need) {
 			return actorErr(http.StatusForbidden, gateway.ErrMissingPermissions, "Missing Permissions: the command's default_member_permissions ("+*cmd.DefaultMemberPermissions+") are not all the member's")
 		}
 	}

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"encoding/json"
-	"strconv"
 
 	"gatewaytour/inspector/gateway"
 )
@@ -37,7 +36,7 @@ func (s *Server) startInteractionLocked(inv invocation) (*interaction, *postErro
 		in.source = inv.source.ID
 	}
 	perms := func(user gateway.Snowflake) string {
-		return strconv.FormatUint(s.permissionsLocked(inv.channel.ID, user), 10)
+		return s.permissionsLocked(inv.channel.ID, user).Wire()
 	}
 	var channel map[string]any
 	_ = json.Unmarshal(mustJSON(inv.channel), &channel)
@@ -106,7 +105,7 @@ func (s *Server) resolveUserLocked(r *resolved, guild *gateway.Snowflake, channe
 	if guild != nil {
 		if m, ok := s.memberLocked(*guild, id); ok {
 			m.User = nil
-			m.Permissions = strconv.FormatUint(s.permissionsLocked(channel, id), 10)
+			m.Permissions = s.permissionsLocked(channel, id).Wire()
 			if r.Members == nil {
 				r.Members = map[gateway.Snowflake]gateway.Member{}
 			}
@@ -145,7 +144,7 @@ func (s *Server) resolveChannelLocked(r *resolved, guild *gateway.Snowflake, use
 		r.Channels = map[gateway.Snowflake]map[string]any{}
 	}
 	r.Channels[id] = map[string]any{"id": ch.ID, "name": ch.Name, "type": ch.Type, "parent_id": ch.ParentID,
-		"permissions": strconv.FormatUint(s.permissionsLocked(id, user), 10), "guild_id": *guild, "flags": 0}
+		"permissions": s.permissionsLocked(id, user).Wire(), "guild_id": *guild, "flags": 0}
 	return true, ""
 }
 

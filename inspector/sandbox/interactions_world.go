@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"strconv"
 	"unicode/utf8"
 
 	"gatewaytour/inspector/gateway"
@@ -11,83 +10,64 @@ import (
 // from the world: who and where things are, permissions, and the message
 // store and dispatch path. Every function is called with Server.mu held.
 
-func (s *Server) guildExistsLocked(id gateway.Snowflake) bool { return id == GuildID }
+func (s *Server) guildExistsLocked(id gateway.Snowflake) bool { return s.world.guildByID(id) != nil }
 
 // guildOfLocked is the guild a channel belongs to, nil for a DM.
 func (s *Server) guildOfLocked(ch gateway.Channel) *gateway.Snowflake {
-	if ch.Type == gateway.ChannelDM {
-		return nil
+	if g := s.world.guildOf(ch.ID); g != 0 {
+		return &g
 	}
-	return sf(GuildID)
+	return nil
 }
 
 func (s *Server) channelLocked(id gateway.Snowflake) (gateway.Channel, bool) {
 	return s.world.channel(id)
 }
 
-// dmChannelLocked is the DM between a user and the bot.
+// dmChannelLocked is the DM between a user and the bot, if one is open.
 func (s *Server) dmChannelLocked(user gateway.Snowflake) (gateway.Channel, bool) {
-	if user == DefaultMemberID {
-		return s.world.dm, true
+	for _, c := range append([]*channelState{s.world.dm}, s.world.dms...) {
+		if containsUser(c.ch.Recipients, user) {
+			return c.render(nil), true
+		}
 	}
 	return gateway.Channel{}, false
 }
 
 func (s *Server) userLocked(id gateway.Snowflake) (gateway.User, bool) {
-	if r := s.world.resident(id); r != nil {
-		return *r.member.User, true
-	}
-	return gateway.User{}, false
+	u, ok := s.world.users[id]
+	return u, ok
 }
 
 // memberLocked is a guild member with the user nested.
 func (s *Server) memberLocked(guild, id gateway.Snowflake) (gateway.Member, bool) {
-	if r := s.world.resident(id); r != nil && guild == GuildID {
-		return r.member, true
+	if g := s.world.guildByID(guild); g != nil {
+		if r := g.member(id); r != nil {
+			return r.member, true
+		}
 	}
 	return gateway.Member{}, false
 }
 
 func (s *Server) roleLocked(guild, id gateway.Snowflake) (gateway.Role, bool) {
-	for _, r := range s.world.guild.Roles {
-		if r.ID == id && guild == GuildID {
-			return r, true
+	if g := s.world.guildByID(guild); g != nil {
+		if i, ok := g.role(id); ok {
+			return g.guild.Roles[i], true
 		}
 	}
 	return gateway.Role{}, false
 }
 
-func (s *Server) guildLocaleLocked(gateway.Snowflake) string { return s.world.guild.PreferredLocale }
+func (s *Server) guildLocaleLocked(guild gateway.Snowflake) string {
+	if g := s.world.guildByID(guild); g != nil && g.guild.PreferredLocale != "" {
+		return g.guild.PreferredLocale
+	}
+	return "en-US"
+}
 
-// permissionsLocked is a member's permissions in a channel: @everyone's
-// and their roles' bits, everything for administrators and the owner.
-func (s *Server) permissionsLocked(channel, user gateway.Snowflake) uint64 {
-	const administrator, all = 1 << 3, 1<<50 - 1
-	ch, ok := s.world.channel(channel)
-	if !ok {
-		return 0
-	}
-	if ch.Type == gateway.ChannelDM {
-		return 1<<10 | 1<<11 | 1<<14 | 1<<15 | 1<<16 | 1<<18 // view, send, embed, attach, history, external emoji
-	}
-	r := s.world.resident(user)
-	if r == nil {
-		return 0
-	}
-	if user == s.world.guild.OwnerID {
-		return all
-	}
-	var p uint64
-	for _, role := range s.world.guild.Roles {
-		if role.ID == GuildID || containsID(r.member.Roles, role.ID) {
-			v, _ := strconv.ParseUint(role.Permissions, 10, 64)
-			p |= v
-		}
-	}
-	if p&administrator != 0 {
-		return all
-	}
-	return p
+// permissionsLocked is a member's computed permissions in a channel.
+func (s *Server) permissionsLocked(channel, user gateway.Snowflake) gateway.Permissions {
+	return s.world.permissionsIn(channel, user)
 }
 
 // storedMessageLocked is a message in the channel store, to read or edit in place.
@@ -111,8 +91,8 @@ func (s *Server) findMessageLocked(id gateway.Snowflake) (*gateway.Message, bool
 	return nil, false
 }
 
-// checkDraftLocked applies the message rules (empty, content length) to
-// what an interaction response or follow-up would post.
+// checkDraft applies the message rules (empty, content length) to what an
+// interaction response or follow-up would post.
 func checkDraft(content string, embeds, components int) *postError {
 	if content == "" && embeds == 0 && components == 0 {
 		return errEmptyMessage
@@ -123,17 +103,24 @@ func checkDraft(content string, embeds, components int) *postError {
 	return nil
 }
 
+func guildID(m gateway.Message) gateway.Snowflake {
+	if m.GuildID != nil {
+		return *m.GuildID
+	}
+	return 0
+}
+
 // publishLocked stores a message the bot sent in answer to an interaction
 // and dispatches MESSAGE_CREATE; the bot's own messages keep their content
 // for every session.
 func (s *Server) publishLocked(m gateway.Message) {
 	s.world.store(m)
-	s.broadcastLocked("MESSAGE_CREATE", m.GuildID != nil, s.messageJSON(m), nil)
+	s.dispatchLocked("MESSAGE_CREATE", guildID(m), m.ChannelID, s.messageJSON(m), nil)
 }
 
 // republishLocked dispatches MESSAGE_UPDATE for a message edited in place.
 func (s *Server) republishLocked(m gateway.Message) {
-	s.broadcastLocked("MESSAGE_UPDATE", m.GuildID != nil, s.messageJSON(m), nil)
+	s.dispatchLocked("MESSAGE_UPDATE", guildID(m), m.ChannelID, s.messageJSON(m), nil)
 }
 
 // unpublishLocked removes a message from the channel and dispatches MESSAGE_DELETE.
@@ -141,19 +128,24 @@ func (s *Server) unpublishLocked(channel, id gateway.Snowflake) {
 	list := s.world.messages[channel]
 	for i := range list {
 		if list[i].ID == id {
-			guild := list[i].GuildID
+			guild := guildID(list[i])
 			s.world.messages[channel] = append(list[:i:i], list[i+1:]...)
 			d := map[string]any{"id": id, "channel_id": channel}
-			if guild != nil {
-				d["guild_id"] = *guild
+			if guild != 0 {
+				d["guild_id"] = guild
 			}
-			s.broadcastLocked("MESSAGE_DELETE", guild != nil, mustJSON(d), nil)
+			s.dispatchLocked("MESSAGE_DELETE", guild, channel, mustJSON(d), nil)
 			return
 		}
 	}
 }
 
-// dispatchInteractionLocked sends INTERACTION_CREATE. No intent gates it.
+// dispatchInteractionLocked sends INTERACTION_CREATE. No intent gates it,
+// and it comes even from channels the bot cannot view.
 func (s *Server) dispatchInteractionLocked(guild *gateway.Snowflake, d []byte) {
-	s.broadcastLocked("INTERACTION_CREATE", guild != nil, d, nil)
+	var g gateway.Snowflake
+	if guild != nil {
+		g = *guild
+	}
+	s.dispatchLocked("INTERACTION_CREATE", g, 0, d, nil)
 }
