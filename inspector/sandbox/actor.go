@@ -9,12 +9,24 @@ import (
 // page act as a member of the guild. controlHandler has already refused
 // other origins. It reports false for a path that is not an actor route.
 //
-//	GET  /sandbox/commands
-//	POST /sandbox/interactions
-//	GET  /sandbox/interactions/{id}
+//	GET    /sandbox/world
+//	POST   /sandbox/messages
+//	POST   /sandbox/members
+//	DELETE /sandbox/members/{id}
+//	GET    /sandbox/commands
+//	POST   /sandbox/interactions
+//	GET    /sandbox/interactions/{id}
 func (s *Server) serveActor(w http.ResponseWriter, r *http.Request, path string) bool {
 	seg := strings.Split(strings.Trim(path, "/"), "/")
 	switch {
+	case path == "/world" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, s.World())
+	case path == "/messages" && r.Method == http.MethodPost:
+		s.actorPost(w, r)
+	case path == "/members" && r.Method == http.MethodPost:
+		s.actorJoin(w, r)
+	case len(seg) == 2 && seg[0] == "members" && r.Method == http.MethodDelete:
+		s.actorLeave(w, r, seg[1])
 	case path == "/commands" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, s.Commands())
 	case path == "/interactions" && r.Method == http.MethodPost:
