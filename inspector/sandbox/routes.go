@@ -121,7 +121,7 @@ func (t *routeTable) match(method, path string) routeMatch {
 
 // majorParam is the parameter Discord counts a bucket per.
 func (m routeMatch) majorParam() string {
-	for _, p := range []string{"channel_id", "guild_id", "webhook_id"} {
+	for _, p := range []string{"channel_id", "guild_id", "interaction_id", "webhook_token", "webhook_id"} { // interaction routes count per interaction
 		if v, ok := m.params[p]; ok {
 			return v
 		}
