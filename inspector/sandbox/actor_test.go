@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"gatewaytour/inspector/gateway"
@@ -114,6 +115,15 @@ func TestActorRefusesOtherOrigins(t *testing.T) {
 		resp := controlRequest(t, http.MethodPost, ts.URL+"/sandbox"+path, "http://evil.example", `{}`)
 		if resp.StatusCode != http.StatusForbidden {
 			t.Errorf("POST %s from another origin = %d, want 403", path, resp.StatusCode)
+		}
+	}
+}
+
+func TestRecipeShowsTheActorAPI(t *testing.T) {
+	r := Recipe("http://127.0.0.1:9999")
+	for _, want := range []string{"curl http://127.0.0.1:9999/sandbox/world", "http://127.0.0.1:9999/sandbox/interactions"} {
+		if !strings.Contains(r, want) {
+			t.Errorf("the recipe does not show %q:\n%s", want, r)
 		}
 	}
 }
