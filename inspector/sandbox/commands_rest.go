@@ -115,37 +115,42 @@ func (s *Server) listCommands(c *restCall) {
 }
 
 func (s *Server) getCommand(c *restCall) {
-	scope, id, ok := s.commandOf(c)
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	cmd, found := s.appsLocked().find(scope, id)
-	var out appCommand
-	if found {
-		out = *cmd
-	}
-	s.mu.Unlock()
-	if !found {
-		c.fail(errUnknownCommand)
-		return
-	}
-	c.ok(out)
+	s.withCommand(c, func(a *appState, scope commandScope, id gateway.Snowflake) any {
+		if cmd, found := a.find(scope, id); found {
+			return *cmd
+		}
+		return nil
+	})
 }
 
 func (s *Server) deleteCommand(c *restCall) {
+	s.withCommand(c, func(a *appState, scope commandScope, id gateway.Snowflake) any {
+		if a.remove(scope, id) {
+			return http.NoBody
+		}
+		return nil
+	})
+}
+
+// withCommand runs fn, with s.mu held, for the command the path names. fn
+// answers nil for Unknown application command, http.NoBody for 204, or
+// the JSON to send.
+func (s *Server) withCommand(c *restCall, fn func(a *appState, scope commandScope, id gateway.Snowflake) any) {
 	scope, id, ok := s.commandOf(c)
 	if !ok {
 		return
 	}
 	s.mu.Lock()
-	found := s.appsLocked().remove(scope, id)
+	out := fn(s.appsLocked(), scope, id)
 	s.mu.Unlock()
-	if !found {
+	switch out {
+	case nil:
 		c.fail(errUnknownCommand)
-		return
+	case http.NoBody:
+		c.noContent()
+	default:
+		c.ok(out)
 	}
-	c.noContent()
 }
 
 // listCommandPermissions is the guild's per-command permission overrides:

@@ -22,14 +22,21 @@ var webhookRoutes = []restRoute{
 
 var errTooManyFollowups = &postError{http.StatusBadRequest, apiError{Message: fmt.Sprintf("The sandbox keeps at most %d follow-up messages per interaction", maxFollowups), Code: 0}}
 
-// webhookInteractionLocked is the interaction behind the path's token.
-func (s *Server) webhookInteractionLocked(c *restCall) (*interaction, bool) {
+// underToken runs fn, with s.mu held, for the interaction behind the
+// path's token (answering 10015 or 50027 if there is none or it expired);
+// body, when not nil, is decoded first.
+func (s *Server) underToken(c *restCall, body any, fn func(in *interaction)) {
+	if body != nil && !c.decode(body) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	in, pe := s.appsLocked().byTokenLocked(c.params["webhook_id"], c.params["webhook_token"], s.now())
 	if pe != nil {
 		c.fail(pe)
-		return nil, false
+		return
 	}
-	return in, true
+	fn(in)
 }
 
 // postFollowup sends a follow-up message. Right after a deferred response
@@ -37,15 +44,10 @@ func (s *Server) webhookInteractionLocked(c *restCall) (*interaction, bool) {
 // as Discord documents.
 func (s *Server) postFollowup(c *restCall) {
 	var body replyBody
-	if !c.decode(&body) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	in, ok := s.webhookInteractionLocked(c)
-	if !ok {
-		return
-	}
+	s.underToken(c, &body, func(in *interaction) { s.followupLocked(c, in, body) })
+}
+
+func (s *Server) followupLocked(c *restCall, in *interaction, body replyBody) {
 	var m *gateway.Message
 	var pe *postError
 	if orig, found := s.interactionMessageLocked(in, in.originalID); found && orig.Flags&flagLoading != 0 && len(in.followups) == 0 {
@@ -97,49 +99,36 @@ func (s *Server) webhookMessageLocked(c *restCall, in *interaction) (gateway.Sno
 }
 
 func (s *Server) getWebhookMessage(c *restCall) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	in, ok := s.webhookInteractionLocked(c)
-	if !ok {
-		return
-	}
-	if _, m, ok := s.webhookMessageLocked(c, in); ok {
-		c.ok(s.messageJSON(*m))
-	}
+	s.underToken(c, nil, func(in *interaction) {
+		if _, m, ok := s.webhookMessageLocked(c, in); ok {
+			c.ok(s.messageJSON(*m))
+		}
+	})
 }
 
 func (s *Server) editWebhookMessage(c *restCall) {
 	var body replyBody
-	if !c.decode(&body) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	in, ok := s.webhookInteractionLocked(c)
-	if !ok {
-		return
-	}
-	id, _, ok := s.webhookMessageLocked(c, in)
-	if !ok {
-		return
-	}
-	m, pe := s.editInteractionMessageLocked(in, id, body)
-	if pe != nil {
-		c.fail(pe)
-		return
-	}
-	c.ok(s.messageJSON(*m))
+	s.underToken(c, &body, func(in *interaction) {
+		id, _, ok := s.webhookMessageLocked(c, in)
+		if !ok {
+			return
+		}
+		m, pe := s.editInteractionMessageLocked(in, id, body)
+		if pe != nil {
+			c.fail(pe)
+			return
+		}
+		c.ok(s.messageJSON(*m))
+	})
 }
 
 // deleteWebhookMessage removes a response or follow-up: from the channel
 // (MESSAGE_DELETE) or, if ephemeral, from the invoker's view.
 func (s *Server) deleteWebhookMessage(c *restCall) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	in, ok := s.webhookInteractionLocked(c)
-	if !ok {
-		return
-	}
+	s.underToken(c, nil, func(in *interaction) { s.deleteInteractionMessageLocked(c, in) })
+}
+
+func (s *Server) deleteInteractionMessageLocked(c *restCall, in *interaction) {
 	id, m, ok := s.webhookMessageLocked(c, in)
 	if !ok {
 		return
