@@ -57,6 +57,9 @@ type restRoute struct {
 var routeFamilies = [][]restRoute{
 	coreRoutes,
 	messageRoutes,
+	reactionRoutes,
+	pinRoutes,
+	channelRoutes,
 }
 
 // coreRoutes are what a hello-world bot touches before and while it logs in.
