@@ -33,6 +33,8 @@ const (
 	ErrEntityTooLarge          = 40005
 	ErrAlreadyAcknowledged     = 40060
 	ErrMissingAccess           = 50001
+	ErrDMChannel               = 50003
+	ErrCannotEditOthers        = 50005
 	ErrEmptyMessage            = 50006
 	ErrCannotMessageUser       = 50007
 	ErrNonTextChannel          = 50008
@@ -70,6 +72,8 @@ var jsonErrors = []JSONError{
 	{ErrEntityTooLarge, 413, "Request entity too large"},
 	{ErrAlreadyAcknowledged, 400, "Interaction has already been acknowledged."},
 	{ErrMissingAccess, 403, "Missing Access"},
+	{ErrDMChannel, 403, "Cannot execute action on a DM channel"},
+	{ErrCannotEditOthers, 403, "Cannot edit a message authored by another user"},
 	{ErrEmptyMessage, 400, "Cannot send an empty message"},
 	{ErrCannotMessageUser, 403, "Cannot send messages to this user"},
 	{ErrNonTextChannel, 403, "Cannot send messages in a non-text channel"},

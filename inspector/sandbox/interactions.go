@@ -25,11 +25,9 @@ const (
 	callbackAutocomplete    = 8
 	callbackModal           = 9
 
-	flagSuppressEmbeds        = 1 << 2
-	flagEphemeral             = 1 << 6
-	flagLoading               = 1 << 7
-	flagSuppressNotifications = 1 << 12
-	flagComponentsV2          = 1 << 15
+	flagEphemeral    = 1 << 6
+	flagLoading      = 1 << 7
+	flagComponentsV2 = 1 << 15
 )
 
 // The lifecycle's clocks, as Discord documents them, and the sandbox's bounds.

@@ -22,7 +22,7 @@ type replyBody struct {
 	Embeds          *[]json.RawMessage `json:"embeds"`
 	Components      *[]json.RawMessage `json:"components"`
 	Flags           *int               `json:"flags"`
-	AllowedMentions json.RawMessage    `json:"allowed_mentions"`
+	AllowedMentions *allowedMentions   `json:"allowed_mentions"`
 	Attachments     *[]json.RawMessage `json:"attachments"`
 }
 
@@ -199,18 +199,17 @@ func responseFlags(f *int) int {
 // MESSAGE_CREATE, not in the channel's history.
 func (s *Server) newReplyLocked(in *interaction, body replyBody, loading bool) (*gateway.Message, *postError) {
 	flags := responseFlags(body.Flags)
-	m := gateway.Message{Embeds: []json.RawMessage{}}
+	m := gateway.Message{Embeds: []json.RawMessage{}, ChannelID: in.channelID, Mentions: []gateway.User{}, MentionRoles: []gateway.Snowflake{}}
 	if loading {
 		flags = flags&flagEphemeral | flagLoading
 	} else {
 		applyReply(&m, body)
-		if pe := checkDraft(m.Content, len(m.Embeds), len(m.Components)); pe != nil {
+		if pe := s.checkReplyLocked(&m, body.AllowedMentions); pe != nil {
 			return nil, pe
 		}
 	}
-	m.ID, m.ChannelID, m.Flags, m.TTS = s.ids.Next(), in.channelID, flags, body.TTS
-	m.Author, m.Timestamp = botUser(), timestamp(s.now())
-	m.Mentions, m.MentionRoles, m.Attachments = []gateway.User{}, []gateway.Snowflake{}, []json.RawMessage{}
+	m.ID, m.Flags, m.TTS = s.ids.Next(), flags, body.TTS
+	m.Author, m.Timestamp, m.Attachments = botUser(), timestamp(s.now()), []json.RawMessage{}
 	m.GuildID = in.guildID
 	m.Type = 20 // CHAT_INPUT_COMMAND
 	if in.kind != interactionCommand && in.kind != interactionAutocomplete {
@@ -280,7 +279,7 @@ func (s *Server) editInteractionMessageLocked(in *interaction, id gateway.Snowfl
 		next.Flags = next.Flags&flagEphemeral | responseFlags(body.Flags)&^flagEphemeral
 	}
 	next.Flags &^= flagLoading
-	if pe := checkDraft(next.Content, len(next.Embeds), len(next.Components)); pe != nil {
+	if pe := s.checkReplyLocked(&next, body.AllowedMentions); pe != nil {
 		return nil, pe
 	}
 	edited := timestamp(s.now())

@@ -1,7 +1,8 @@
 package sandbox
 
 import (
-	"unicode/utf8"
+	"net/http"
+	"strings"
 
 	"gatewaytour/inspector/gateway"
 )
@@ -91,16 +92,30 @@ func (s *Server) findMessageLocked(id gateway.Snowflake) (*gateway.Message, bool
 	return nil, false
 }
 
-// checkDraft applies the message rules (empty, content length) to what an
-// interaction response or follow-up would post.
-func checkDraft(content string, embeds, components int) *postError {
-	if content == "" && embeds == 0 && components == 0 {
+// checkReplyLocked applies the world's message rules (lengths, embeds,
+// components, allowed_mentions, not empty) to what an interaction
+// response or follow-up would post, and resolves its mentions as the bot's.
+func (s *Server) checkReplyLocked(m *gateway.Message, allowed *allowedMentions) *postError {
+	if err := validateMessageBody(m.Content, m.Embeds, m.Components, nil); err != nil {
+		return asPostError(err)
+	}
+	if err := allowed.validate(); err != nil {
+		return asPostError(err)
+	}
+	if strings.TrimSpace(m.Content) == "" && len(m.Embeds) == 0 && len(m.Components) == 0 {
 		return errEmptyMessage
 	}
-	if utf8.RuneCountInString(content) > maxContent {
-		return errTooLong
-	}
+	_, g := s.world.findChannel(m.ChannelID)
+	m.Mentions, m.MentionRoles = []gateway.User{}, []gateway.Snowflake{}
+	s.world.resolveMentions(m, g, allowed, s.world.permissionsIn(m.ChannelID, BotID))
 	return nil
+}
+
+func asPostError(err error) *postError {
+	if pe, ok := err.(*postError); ok {
+		return pe
+	}
+	return &postError{http.StatusBadRequest, apiError{Message: err.Error(), Code: 0}}
 }
 
 func guildID(m gateway.Message) gateway.Snowflake {
@@ -125,19 +140,17 @@ func (s *Server) republishLocked(m gateway.Message) {
 
 // unpublishLocked removes a message from the channel and dispatches MESSAGE_DELETE.
 func (s *Server) unpublishLocked(channel, id gateway.Snowflake) {
-	list := s.world.messages[channel]
-	for i := range list {
-		if list[i].ID == id {
-			guild := guildID(list[i])
-			s.world.messages[channel] = append(list[:i:i], list[i+1:]...)
-			d := map[string]any{"id": id, "channel_id": channel}
-			if guild != 0 {
-				d["guild_id"] = guild
-			}
-			s.dispatchLocked("MESSAGE_DELETE", guild, channel, mustJSON(d), nil)
-			return
-		}
+	m, ok := s.storedMessageLocked(channel, id)
+	if !ok {
+		return
 	}
+	guild := guildID(*m)
+	s.world.removeMessages(channel, []gateway.Snowflake{id})
+	d := map[string]any{"id": id, "channel_id": channel}
+	if guild != 0 {
+		d["guild_id"] = guild
+	}
+	s.dispatchLocked("MESSAGE_DELETE", guild, channel, mustJSON(d), nil)
 }
 
 // dispatchInteractionLocked sends INTERACTION_CREATE. No intent gates it,

@@ -19,7 +19,7 @@ const (
 	chunkSize           = 1000
 	maxQueried          = 100
 	wholeListEvery      = 30 * time.Second
-	maxNonceLength      = 32
+	maxChunkNonce       = 32
 	maxRequestedUserIDs = 100
 )
 
@@ -80,7 +80,7 @@ func (s *Server) requestMembers(c *conn, d json.RawMessage) (gateway.CloseCode, 
 		return gateway.CloseUnknownOpcode, "Request Guild Members: limit is required with query"
 	case len(userIDs) > maxRequestedUserIDs:
 		return gateway.CloseUnknownOpcode, "Request Guild Members: at most 100 user_ids"
-	case len(req.Nonce) > maxNonceLength:
+	case len(req.Nonce) > maxChunkNonce:
 		return gateway.CloseUnknownOpcode, "Request Guild Members: nonce longer than 32 bytes"
 	}
 	s.mu.Lock()

@@ -56,6 +56,9 @@ type restRoute struct {
 var routeFamilies = [][]restRoute{
 	coreRoutes,
 	messageRoutes,
+	reactionRoutes,
+	pinRoutes,
+	channelRoutes,
 	commandRoutes, interactionRoutes, webhookRoutes,
 }
 

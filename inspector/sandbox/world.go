@@ -36,11 +36,16 @@ type resident struct {
 type channelState struct {
 	ch         gateway.Channel // GuildID left nil; rendered per request
 	overwrites []gateway.Overwrite
-	pins       []gateway.Snowflake // newest first
-	members    []threadMember      // threads only
+	pins       []pin          // newest first
+	members    []threadMember // threads only
 	// messageCount is what a thread reports as message_count (and
 	// total_message_sent: the sandbox does not subtract deletions).
 	messageCount int
+}
+
+type pin struct {
+	id gateway.Snowflake
+	at string
 }
 
 type threadMember struct {
@@ -71,6 +76,8 @@ type world struct {
 	dms      []*channelState
 	users    map[gateway.Snowflake]gateway.User // everyone the bot can look up
 	messages map[gateway.Snowflake][]gateway.Message
+	// reactors lists who reacted with an emoji to a message, in order.
+	reactors map[reactionKey][]gateway.Snowflake
 	visitors []gateway.User // people the activity loop lets join and leave
 }
 
@@ -261,6 +268,7 @@ func (r *resident) voiceState(guild gateway.Snowflake, withMember bool) map[stri
 func (w *world) store(m gateway.Message) {
 	list := append(w.messages[m.ChannelID], m)
 	if len(list) >= 2*maxStoredMessages { // trim in batches: one copy per maxStoredMessages posts
+		w.forgetReactions(list[:len(list)-maxStoredMessages])
 		list = append(list[:0:0], list[len(list)-maxStoredMessages:]...)
 	}
 	w.messages[m.ChannelID] = list

@@ -27,7 +27,7 @@ var (
 )
 
 func newWorld(now time.Time) *world {
-	w := &world{created: now, messages: map[gateway.Snowflake][]gateway.Message{}, users: map[gateway.Snowflake]gateway.User{}}
+	w := &world{created: now, messages: map[gateway.Snowflake][]gateway.Message{}, reactors: map[reactionKey][]gateway.Snowflake{}, users: map[gateway.Snowflake]gateway.User{}}
 	w.guilds = []*guildState{homeGuild(), communityGuild()}
 	for _, g := range w.guilds {
 		for _, r := range g.members {
@@ -109,7 +109,7 @@ func homeGuild() *guildState {
 		intro,
 	}
 	g.channels[5].ch.Topic = nil
-	g.channels[5].ch.Bitrate, g.channels[5].ch.UserLimit = 64000, 10
+	g.channels[5].ch.Bitrate, g.channels[5].ch.UserLimit = intp(64000), intp(10)
 	g.add(botUser(), []gateway.Snowflake{BotRoleID}, "online", nil)
 	g.add(human(DefaultMemberID, "ada", "Ada"), []gateway.Snowflake{ModeratorRoleID, MemberRoleID}, "online", &gateway.Activity{Name: "Custom Status", Type: 4, State: str("reading gateway frames")})
 	g.add(human(1315649146060931072, "grace", "Grace"), []gateway.Snowflake{MemberRoleID}, "online", nil)
@@ -135,7 +135,7 @@ func communityGuild() *guildState {
 		text(CommunityVoiceID, gateway.ChannelGuildVoice, "Stage Door", 1, CommunityCategoryID, ""),
 	}
 	g.channels[2].ch.Topic = nil
-	g.channels[2].ch.Bitrate, g.channels[2].ch.UserLimit = 64000, 25
+	g.channels[2].ch.Bitrate, g.channels[2].ch.UserLimit = intp(64000), intp(25)
 	g.add(botUser(), []gateway.Snowflake{CommunityBotRoleID}, "online", nil)
 	g.add(human(DefaultMemberID, "ada", "Ada"), []gateway.Snowflake{RegularRoleID}, "online", &gateway.Activity{Name: "Custom Status", Type: 4, State: str("reading gateway frames")})
 	g.add(human(1315649146060931072, "grace", "Grace"), []gateway.Snowflake{RegularRoleID}, "online", nil).voice = CommunityVoiceID
