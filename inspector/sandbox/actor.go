@@ -11,6 +11,8 @@ import (
 //
 //	GET    /sandbox/world
 //	POST   /sandbox/messages
+//	PUT    /sandbox/reactions
+//	DELETE /sandbox/reactions
 //	POST   /sandbox/members
 //	DELETE /sandbox/members/{id}
 //	GET    /sandbox/commands
@@ -23,6 +25,8 @@ func (s *Server) serveActor(w http.ResponseWriter, r *http.Request, path string)
 		writeJSON(w, http.StatusOK, s.World())
 	case path == "/messages" && r.Method == http.MethodPost:
 		s.actorPost(w, r)
+	case path == "/reactions" && (r.Method == http.MethodPut || r.Method == http.MethodDelete):
+		s.actorReact(w, r, r.Method == http.MethodPut)
 	case path == "/members" && r.Method == http.MethodPost:
 		s.actorJoin(w, r)
 	case len(seg) == 2 && seg[0] == "members" && r.Method == http.MethodDelete:

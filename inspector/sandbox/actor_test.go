@@ -127,3 +127,37 @@ func TestRecipeShowsTheActorAPI(t *testing.T) {
 		}
 	}
 }
+
+func TestActorReactions(t *testing.T) {
+	s, ts := startSandbox(t, testConfig())
+	bot, _ := login(t, ts, gateway.IntentGuilds|gateway.IntentGuildMessages|gateway.IntentGuildMessageReactions)
+	m, err := s.Post(GeneralChannelID, BotID, "react to me")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"message_id":"` + m.ID.String() + `","emoji":"👍","user_id":"` + grace + `"}`
+	if r := act(t, ts, "PUT", "/reactions", body); r.status != 204 {
+		t.Fatalf("react = %d %v", r.status, r.body)
+	}
+	add := decode[map[string]any](t, bot.expectDispatch("MESSAGE_REACTION_ADD").D)
+	if add["user_id"] != grace || dig(add, "emoji", "name") != "👍" || add["message_id"] != m.ID.String() || add["guild_id"] != GuildID.String() {
+		t.Fatalf("MESSAGE_REACTION_ADD = %v", add)
+	}
+	if r := act(t, ts, "DELETE", "/reactions", body); r.status != 204 {
+		t.Fatalf("unreact = %d %v", r.status, r.body)
+	}
+	if rm := decode[map[string]any](t, bot.expectDispatch("MESSAGE_REACTION_REMOVE").D); rm["user_id"] != grace {
+		t.Fatalf("MESSAGE_REACTION_REMOVE = %v", rm)
+	}
+	for _, tc := range []struct {
+		body string
+		code float64
+	}{
+		{`{"message_id":"` + m.ID.String() + `","emoji":"thumbsup"}`, 10014},
+		{`{"message_id":"42","emoji":"👍"}`, 10008},
+	} {
+		if r := act(t, ts, "PUT", "/reactions", tc.body); r.body["code"] != tc.code {
+			t.Errorf("PUT %s = %d %v, want code %v", tc.body, r.status, r.body, tc.code)
+		}
+	}
+}
