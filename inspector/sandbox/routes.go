@@ -60,6 +60,9 @@ var routeFamilies = [][]restRoute{
 	reactionRoutes,
 	pinRoutes,
 	channelRoutes,
+	guildRoutes,
+	roleRoutes,
+	userRoutes,
 }
 
 // coreRoutes are what a hello-world bot touches before and while it logs in.
