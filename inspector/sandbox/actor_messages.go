@@ -60,19 +60,11 @@ func (s *Server) actorPost(w http.ResponseWriter, r *http.Request) {
 }
 
 // openDMLocked is the DM channel between a user and the bot, opened if
-// there is none yet.
+// there is none yet (as the world opens them for the bot).
 func (s *Server) openDMLocked(user gateway.Snowflake) (gateway.Snowflake, *postError) {
-	if ch, ok := s.dmChannelLocked(user); ok {
-		return ch.ID, nil
+	d, err := s.world.dmWith(user, s.ids)
+	if err != nil {
+		return 0, asPostError(err)
 	}
-	u, ok := s.world.users[user]
-	if !ok || u.Bot {
-		return 0, errUnknownUser
-	}
-	if len(s.world.dms) >= maxDMs {
-		return 0, actorErr(http.StatusBadRequest, 0, "the sandbox keeps at most 100 DM channels")
-	}
-	c := &channelState{ch: gateway.Channel{ID: s.ids.Next(), Type: gateway.ChannelDM, Recipients: []gateway.User{u}}}
-	s.world.dms = append(s.world.dms, c)
-	return c.ch.ID, nil
+	return d.ch.ID, nil
 }

@@ -186,12 +186,6 @@ func (s *Server) actorLeave(w http.ResponseWriter, r *http.Request, rawID string
 		writeErr(w, actorErr(http.StatusBadRequest, 0, "the guild's owner cannot leave it"))
 		return
 	}
-	for i, res := range g.members {
-		if res.member.User.ID == id {
-			g.members = append(g.members[:i:i], g.members[i+1:]...)
-			s.dispatchLocked("GUILD_MEMBER_REMOVE", g.guild.ID, 0, mustJSON(map[string]any{"guild_id": g.guild.ID, "user": res.member.User}), nil)
-			break
-		}
-	}
+	s.removeMemberLocked(g, id)
 	w.WriteHeader(http.StatusNoContent)
 }

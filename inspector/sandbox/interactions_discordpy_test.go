@@ -35,10 +35,12 @@ func TestDiscordPySlashCommandButtonAndModal(t *testing.T) {
 	if res.body["acknowledged"] != true || dig(msg, "content") != "Hello, grace!" || dig(msg, "components") == nil {
 		t.Fatalf("command answer = %v\n%s", res.body, bot.stderr.String())
 	}
+	bot.waitLine(t, "REPLIED") // as a person would, wait for the button to show
 	res = act(t, ts, "POST", "/interactions", `{"type":"component","message_id":"`+dig(msg, "id").(string)+`","custom_id":"feedback"}`)
 	if dig(res.body, "response", "type") != 9.0 || dig(res.body, "response", "data", "title") != "Feedback" {
 		t.Fatalf("button answer = %v\n%s", res.body, bot.stderr.String())
 	}
+	bot.waitLine(t, "MODAL OPEN") // as a person would, wait for the modal to show
 	res = act(t, ts, "POST", "/interactions", `{"type":"modal","custom_id":"feedback-modal","fields":{"text":"lovely"}}`)
 	if dig(res.body, "response", "type") != 7.0 || dig(res.body, "response", "message", "content") != "Thanks for: lovely" {
 		t.Fatalf("modal answer = %v\n%s", res.body, bot.stderr.String())

@@ -59,6 +59,9 @@ var routeFamilies = [][]restRoute{
 	reactionRoutes,
 	pinRoutes,
 	channelRoutes,
+	guildRoutes,
+	roleRoutes,
+	userRoutes,
 	commandRoutes, interactionRoutes, webhookRoutes,
 }
 

@@ -35,6 +35,9 @@ class FeedbackView(discord.ui.View):
     @discord.ui.button(label="Feedback", custom_id="feedback", style=discord.ButtonStyle.primary)
     async def feedback(self, interaction: discord.Interaction, button: discord.ui.Button):
         await interaction.response.send_modal(FeedbackModal(custom_id="feedback-modal"))
+        # discord.py files a view or modal only once Discord has answered the
+        # callback; a person takes longer than that to click, a test does not.
+        print("MODAL OPEN", flush=True)
 
 
 class Bot(discord.Client):
@@ -55,6 +58,7 @@ bot = Bot()
 async def greet(interaction: discord.Interaction, word: str, who: Optional[discord.Member] = None, city: Optional[str] = None):
     name = (who or interaction.user).name
     await interaction.response.send_message(f"{word}, {name}!", view=FeedbackView())
+    print("REPLIED", flush=True)  # the view is filed now, so its button works
 
 
 @greet.autocomplete("city")
