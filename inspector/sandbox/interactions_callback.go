@@ -247,13 +247,13 @@ func (s *Server) extrasFor(in *interaction) messageExtras {
 	if in.command != nil {
 		name = in.command.Name
 	}
-	meta := map[string]any{"id": in.id, "type": in.kind, "user": user,
+	meta := map[string]any{"id": in.id, "type": in.kind, "user": wireUser(user),
 		"authorizing_integration_owners": map[string]any{"0": ownerKey(in.guildID)}}
 	if in.source != 0 {
 		meta["interacted_message_id"] = in.source
 	}
 	return messageExtras{ApplicationID: ApplicationID, WebhookID: ApplicationID, InteractionMetadata: meta,
-		Interaction: map[string]any{"id": in.id, "type": in.kind, "name": name, "user": user}}
+		Interaction: map[string]any{"id": in.id, "type": in.kind, "name": name, "user": wireUser(user)}}
 }
 
 func ownerKey(guild *gateway.Snowflake) any {
