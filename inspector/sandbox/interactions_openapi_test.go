@@ -60,7 +60,7 @@ func checkAgainstSpec(t *testing.T, doc *openapi3.T, template, method, url, body
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, Route: route, Options: &openapi3filter.Options{IncludeResponseStatus: true}},
 		Status:                 resp.StatusCode, Header: resp.Header, Body: io.NopCloser(bytes.NewReader(raw)),
-		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+		Options: &openapi3filter.Options{IncludeResponseStatus: true},
 	}
 	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
 		t.Errorf("%s %s → %d does not match Discord's schema: %v\nbody: %s", method, template, resp.StatusCode, err, raw)
