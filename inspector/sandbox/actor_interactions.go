@@ -150,6 +150,10 @@ func (s *Server) interactionViewLocked(in *interaction) InteractionView {
 		if in.originalID != 0 {
 			if m, ok := s.interactionMessageLocked(in, in.originalID); ok {
 				rv.Message = s.messageJSON(*m)
+				if m.Flags&flagLoading != 0 && s.now().Sub(in.created) > interactionTokenTTL {
+					msg := noResponse // still "thinking" when the token ran out
+					v.Error = &msg
+				}
 			} else if m, ok := s.ephemeralSourceLocked(in); ok && m.ID == in.originalID {
 				rv.Message = s.messageJSON(*m)
 			}

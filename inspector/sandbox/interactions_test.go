@@ -124,6 +124,9 @@ func TestInteractionTokenLastsFifteenMinutes(t *testing.T) {
 	if kind, m := nextMessageEvent(t, bot); kind != "MESSAGE_CREATE" || m["flags"] != float64(flagLoading) {
 		t.Fatalf("%s %v, want the loading message (flags 128)", kind, m)
 	}
+	if v := act(t, ts, "GET", "/interactions/"+id, ""); v.body["error"] != nil || dig(v.body, "response", "message", "flags") != float64(flagLoading) {
+		t.Fatalf("a deferred interaction still thinking = %v", v.body)
+	}
 	clock.Advance(14 * time.Minute)
 	// The first follow-up after a deferral fills in the loading message.
 	resp, m := call(t, "POST", webhookURL(ts, token, ""), "", `{"content":"done thinking"}`)
@@ -137,6 +140,16 @@ func TestInteractionTokenLastsFifteenMinutes(t *testing.T) {
 	resp, m = call(t, "POST", webhookURL(ts, token, ""), "", `{"content":"too late"}`)
 	if resp.StatusCode != 401 || m["code"] != 50027.0 {
 		t.Fatalf("follow-up after 15 min = %d %v, want 401 50027", resp.StatusCode, m)
+	}
+
+	// A deferral never filled in fails for the invoker when the token runs out.
+	done = interactAsync(t, ts, `{"type":"command","name":"greet","options":{"word":"hi"}}`)
+	_, id, token = receivedInteraction(t, bot)
+	callback(t, ts, id, token, "", `{"type":5}`)
+	<-done
+	clock.Advance(15*time.Minute + time.Second)
+	if v := act(t, ts, "GET", "/interactions/"+id, ""); v.body["error"] != noResponse {
+		t.Fatalf("a deferral never filled in = %v", v.body)
 	}
 }
 
