@@ -106,3 +106,48 @@ func TestInteractionAutocomplete(t *testing.T) {
 		t.Fatalf("actor answer = %v", res.body)
 	}
 }
+
+func TestInteractionSelectMenusResolveTheirValues(t *testing.T) {
+	_, ts := startSandbox(t, testConfig())
+	bot := botWithCommands(t, ts)
+	done := interactAsync(t, ts, `{"type":"command","name":"greet","options":{"word":"hi"}}`)
+	_, id, token := receivedInteraction(t, bot)
+	menus := `[{"type":1,"components":[{"type":3,"custom_id":"s","options":[{"label":"A","value":"a"}]}]},
+		{"type":1,"components":[{"type":6,"custom_id":"r"}]},
+		{"type":1,"components":[{"type":8,"custom_id":"c","channel_types":[0]}]},
+		{"type":1,"components":[{"type":7,"custom_id":"m","max_values":2}]}]`
+	callback(t, ts, id, token, "", `{"type":4,"data":{"content":"menus","flags":64,"components":`+menus+`}}`)
+	res := <-done
+	msgID := dig(res.body, "response", "message", "id").(string)
+
+	cases := []struct {
+		custom, values string
+		path           []string
+	}{
+		{"s", `["a"]`, nil},
+		{"r", `["` + MemberRoleID.String() + `"]`, []string{"resolved", "roles", MemberRoleID.String(), "name"}},
+		{"c", `["` + GeneralChannelID.String() + `"]`, []string{"resolved", "channels", GeneralChannelID.String(), "name"}},
+		{"m", `["` + grace + `","` + ModeratorRoleID.String() + `"]`, []string{"resolved", "users", grace, "username"}},
+	}
+	for _, tc := range cases {
+		done := interactAsync(t, ts, `{"type":"component","message_id":"`+msgID+`","custom_id":"`+tc.custom+`","values":`+tc.values+`}`)
+		d, sid, stoken := receivedInteraction(t, bot)
+		data := d["data"].(map[string]any)
+		if len(data["values"].([]any)) == 0 || (tc.path != nil && dig(data, tc.path...) == nil) {
+			t.Errorf("select %s: data = %v", tc.custom, data)
+		}
+		if dig(d, "message", "flags") != 64.0 {
+			t.Errorf("select %s on an ephemeral message: message = %v", tc.custom, d["message"])
+		}
+		callback(t, ts, sid, stoken, "", `{"type":6}`)
+		<-done
+	}
+	// A voice channel is not among the channel select's types; only the
+	// invoker can use components on their ephemeral message.
+	if r := act(t, ts, "POST", "/interactions", `{"type":"component","message_id":"`+msgID+`","custom_id":"c","values":["`+VoiceChannelID.String()+`"]}`); r.status != 400 {
+		t.Errorf("voice channel in a text-channel select = %d %v", r.status, r.body)
+	}
+	if r := act(t, ts, "POST", "/interactions", `{"type":"component","message_id":"`+msgID+`","custom_id":"s","values":["a"],"user_id":"`+grace+`"}`); r.status != 404 {
+		t.Errorf("someone else using an ephemeral message = %d %v", r.status, r.body)
+	}
+}
