@@ -62,6 +62,7 @@ var routeFamilies = [][]restRoute{
 	channelRoutes,
 	guildRoutes,
 	roleRoutes,
+	threadRoutes,
 	userRoutes,
 }
 
