@@ -168,7 +168,7 @@ type Server struct {
 	memberRequests map[memberRequestKey]time.Time
 	// identifies is when each max_concurrency bucket last identified.
 	identifies map[int]time.Time
-	closed         bool
+	closed     bool
 
 	limits *restLimiter
 	obs    observers
