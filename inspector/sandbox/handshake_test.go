@@ -234,3 +234,29 @@ func TestHeartbeatsKeepTheConnection(t *testing.T) {
 		t.Fatal("a heartbeating client was dropped")
 	}
 }
+
+func TestMaxConcurrencyWhenEnforced(t *testing.T) {
+	clock := newTestClock()
+	cfg := testConfig()
+	cfg.Now, cfg.MaxConcurrency = clock.Now, 2
+	_, ts := startSandbox(t, cfg)
+	identify := func(shard int) *client {
+		c := dial(t, ts, "?v=10")
+		c.expect(gateway.OpHello, "")
+		id := identifyWith(gateway.IntentGuilds)
+		id.Shard = &[2]int{shard, 4}
+		c.send(gateway.OpIdentify, id)
+		return c
+	}
+	identify(0).expectDispatch("READY")
+	identify(1).expectDispatch("READY") // another bucket: 1 % 2
+	if p := identify(2).expect(gateway.OpInvalidSession, ""); string(p.D) != "false" {
+		t.Fatalf("shard 2 in bucket 0 within 5 s = %s", p.D)
+	}
+	clock.Advance(identifyWindow)
+	identify(2).expectDispatch("READY")
+	_, body := call(t, "GET", ts.URL+"/api/v10/gateway/bot", botAuth, "")
+	if limit := body["session_start_limit"].(map[string]any); limit["max_concurrency"] != 2.0 {
+		t.Fatalf("session_start_limit = %v", limit)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 
 	"gatewaytour/inspector/gateway"
 )
@@ -36,6 +37,10 @@ func (s *Server) identify(c *conn, d json.RawMessage) (gateway.CloseCode, string
 		return gateway.CloseInvalidShard, "shard must be [shard_id, num_shards] with 0 <= shard_id < num_shards"
 	}
 	now := s.now()
+	if !s.identifyAllowedLocked(id.Shard, now) {
+		c.enqueue(invalidSessionFrame(false))
+		return 0, ""
+	}
 	s.starts.rollLocked(now)
 	s.starts.used++
 	s.sweepLocked()
@@ -70,6 +75,27 @@ func (s *Server) identify(c *conn, d json.RawMessage) (gateway.CloseCode, string
 		}
 	}
 	return 0, ""
+}
+
+// identifyWindow is how often each max_concurrency bucket may identify.
+const identifyWindow = 5 * time.Second
+
+// identifyAllowedLocked applies max_concurrency: shards are bucketed by
+// shard_id % max_concurrency and each bucket identifies once per 5 s.
+func (s *Server) identifyAllowedLocked(shard *[2]int, now time.Time) bool {
+	mc := s.cfg.MaxConcurrency
+	if mc <= 0 {
+		return true
+	}
+	key := 0
+	if shard != nil {
+		key = shard[0] % mc
+	}
+	if last, ok := s.identifies[key]; ok && now.Sub(last) < identifyWindow {
+		return false
+	}
+	s.identifies[key] = now
+	return true
 }
 
 // largeThreshold is Identify's large_threshold: 50 unless given, at most 250.

@@ -146,6 +146,7 @@ func (s *Server) getGatewayBot(c *restCall) {
 	s.mu.Lock()
 	limit := s.starts.limitLocked(s.now())
 	s.mu.Unlock()
+	limit.MaxConcurrency = max(1, s.cfg.MaxConcurrency)
 	c.ok(gateway.GatewayBot{URL: gatewayURL(c.r), Shards: 1, SessionStartLimit: limit})
 }
 

@@ -61,6 +61,7 @@ var routeFamilies = [][]restRoute{
 	channelRoutes,
 	guildRoutes,
 	roleRoutes,
+	threadRoutes,
 	userRoutes,
 	commandRoutes, interactionRoutes, webhookRoutes,
 }

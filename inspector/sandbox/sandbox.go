@@ -22,10 +22,13 @@
 //     Resume; only a client's own close with 1000/1001, op 9 false, or
 //     SessionTTL passing ends a session. Expired sessions are forgotten
 //     lazily, when sessions are next created or looked up: no timers.
-//   - GUILD_CREATE always lists every member with member_count equal to
-//     len(members), so libraries never need to request members.
-//   - Identify's max_concurrency (one per 5 s) is reported but not enforced,
-//     so many bots can log in at once; 1000 session starts per day are counted.
+//   - GUILD_CREATE lists members as Discord does (without GUILD_PRESENCES
+//     only the bot and members in voice), with the true member_count, so
+//     libraries that want everyone request members (op 8) and get them in
+//     chunks of 1000.
+//   - Identify's max_concurrency (one per 5 s per bucket) is enforced only
+//     when Config.MaxConcurrency is set, so many bots sharing the one token
+//     can log in at once; 1000 session starts per day are counted.
 //   - REST wants "Authorization: Bot <token>"; the gateway takes the token
 //     with or without "Bot ", as discordgo users often send it that way.
 package sandbox
@@ -110,6 +113,13 @@ type Config struct {
 	// SessionTTL is how long a session stays resumable after its connection
 	// dropped. Default 3 minutes ("a few minutes" on Discord).
 	SessionTTL time.Duration
+	// MaxConcurrency, when above 0, enforces Discord's identify limit: one
+	// Identify per 5 seconds in each bucket shard_id % MaxConcurrency, an
+	// Identify over it answered with op 9 (d false), and GET /gateway/bot
+	// reports it. Zero reports max_concurrency 1 without enforcing it, so
+	// the inspector, the hello-world walk and a learner's bots, which all
+	// share the sandbox's one token, can log in side by side.
+	MaxConcurrency int
 	// Now replaces the clock (rate limits, timestamps, session expiry).
 	Now func() time.Time
 }
@@ -156,7 +166,9 @@ type Server struct {
 	// memberRequests is when each session last asked for a guild's whole
 	// member list (op 8), for Discord's one-per-30-seconds limit.
 	memberRequests map[memberRequestKey]time.Time
-	closed         bool
+	// identifies is when each max_concurrency bucket last identified.
+	identifies map[int]time.Time
+	closed     bool
 
 	limits *restLimiter
 	apps   *appState // commands and interactions (commands.go, interactions.go), made on first use
@@ -178,6 +190,7 @@ func New(cfg Config) *Server {
 		conns:    map[string]*conn{},
 
 		memberRequests: map[memberRequestKey]time.Time{},
+		identifies:     map[int]time.Time{},
 	}
 	s.world = newWorld(cfg.Now())
 	s.limits = newRESTLimiter(cfg.Now)
