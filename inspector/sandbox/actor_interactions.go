@@ -316,8 +316,9 @@ func (s *Server) commandUsableLocked(cmd *appCommand, ch gateway.Channel, guild 
 		return actorErr(http.StatusForbidden, gateway.ErrMissingPermissions, "Missing Permissions: the member lacks Use Application Commands in this channel")
 	}
 	if cmd.DefaultMemberPermissions != nil {
+		// "0" hides the command from everyone but administrators.
 		need, _ := gateway.ParsePermissions(*cmd.DefaultMemberPermissions)
-		if !p.Has(need) {
+		if need == 0 || !p.Has(need) {
 			return actorErr(http.StatusForbidden, gateway.ErrMissingPermissions, "Missing Permissions: the command's default_member_permissions ("+*cmd.DefaultMemberPermissions+") are not all the member's")
 		}
 	}
