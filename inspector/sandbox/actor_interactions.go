@@ -168,6 +168,21 @@ func (s *Server) interactionViewLocked(in *interaction) InteractionView {
 	return v
 }
 
+// actorListInteractions is GET /sandbox/interactions: the most recent
+// interactions (at most 50), newest first.
+func (s *Server) actorListInteractions(w http.ResponseWriter) {
+	s.mu.Lock()
+	a := s.appsLocked()
+	out := []InteractionView{}
+	for i := len(a.order) - 1; i >= 0 && len(out) < 50; i-- {
+		if in, ok := a.interactions[a.order[i]]; ok {
+			out = append(out, s.interactionViewLocked(in))
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, out)
+}
+
 func (s *Server) actorGetInteraction(w http.ResponseWriter, rawID string) {
 	id, err := gateway.ParseSnowflake(rawID)
 	s.mu.Lock()

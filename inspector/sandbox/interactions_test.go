@@ -68,6 +68,9 @@ func TestInteractionCommandRoundTrip(t *testing.T) {
 	if kind, m := nextMessageEvent(t, bot); kind != "MESSAGE_UPDATE" || m["content"] != "Hello again, Grace!" {
 		t.Fatalf("%s %v, want MESSAGE_UPDATE", kind, m)
 	}
+	if _, recent, _ := callList(t, "GET", ts.URL+"/sandbox/interactions", ""); len(recent) != 1 || recent[0]["id"] != id {
+		t.Fatalf("GET /sandbox/interactions = %v", recent)
+	}
 	later := act(t, ts, "GET", "/interactions/"+id, "")
 	if dig(later.body, "response", "message", "content") != "Hello again, Grace!" || len(later.body["followups"].([]any)) != 1 {
 		t.Fatalf("GET /sandbox/interactions/%s = %v", id, later.body)
@@ -180,6 +183,21 @@ func TestInteractionEphemeralReplyIsOnlyForTheInvoker(t *testing.T) {
 	resp, m := call(t, "GET", webhookURL(ts, token, "/messages/@original"), "", "")
 	if resp.StatusCode != 200 || m["content"] != "only you see this" {
 		t.Fatalf("GET @original = %d %v", resp.StatusCode, m)
+	}
+	seen := func(user string) bool {
+		_, list, e := callList(t, "GET", ts.URL+"/sandbox/messages?channel_id="+BotCommandsID.String()+"&user_id="+user, "")
+		if e != nil {
+			t.Fatalf("history for %s: %v", user, e)
+		}
+		for _, m := range list {
+			if m["content"] == "only you see this" {
+				return true
+			}
+		}
+		return false
+	}
+	if !seen(DefaultMemberID.String()) || seen(grace) {
+		t.Fatal("GET /sandbox/messages must show the ephemeral reply to its invoker and to nobody else")
 	}
 }
 
