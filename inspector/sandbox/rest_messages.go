@@ -196,10 +196,10 @@ func (s *Server) editMessage(c *restCall) {
 			next.Content = *body.Content
 		}
 		if body.Embeds != nil {
-			next.Embeds = nonNil(*body.Embeds)
+			next.Embeds = nonNil(normalizeEmbeds(*body.Embeds))
 		}
 		if body.Components != nil {
-			next.Components = *body.Components
+			next.Components = nonNil(*body.Components)
 		}
 		if body.Flags != nil {
 			next.Flags = *body.Flags & (flagSuppressEmbeds | flagSuppressNotifications)
