@@ -226,18 +226,31 @@ func tooManyCommands(typ int) *postError {
 	return &postError{http.StatusBadRequest, apiError{Message: fmt.Sprintf("Maximum number of application commands reached (%d)", countLimit(typ)), Code: 30032}}
 }
 
-// createCommand is POST: a command with a name already taken (same type)
-// replaces it and answers 200; a new one answers 201.
-func (s *Server) createCommand(c *restCall) {
-	scope, ok := s.commandScopeOf(c)
+// validatedCommand reads a command body and validates it, answering 50035
+// with every problem when it is not valid.
+func validatedCommand(c *restCall) (appCommand, bool) {
 	var body commandBody
-	if !ok || !c.decode(&body) {
-		return
+	if !c.decode(&body) {
+		return appCommand{}, false
 	}
 	var f fieldErrs
 	cmd := validateCommand(body, nil, &f)
 	if !f.empty() {
 		c.fail(f.err())
+		return appCommand{}, false
+	}
+	return cmd, true
+}
+
+// createCommand is POST: a command with a name already taken (same type)
+// replaces it and answers 200; a new one answers 201.
+func (s *Server) createCommand(c *restCall) {
+	scope, ok := s.commandScopeOf(c)
+	if !ok {
+		return
+	}
+	cmd, ok := validatedCommand(c)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -346,17 +359,11 @@ func (s *Server) editCommand(c *restCall) {
 	for k, v := range patch {
 		merged[k] = v
 	}
-	var body commandBody
-	whole := restCall{w: c.w, r: c.r, body: mustJSON(merged)}
-	if !whole.decode(&body) {
+	cmd, ok := validatedCommand(&restCall{w: c.w, r: c.r, body: mustJSON(merged)})
+	if !ok {
 		return
 	}
 	var f fieldErrs
-	cmd := validateCommand(body, nil, &f)
-	if !f.empty() {
-		c.fail(f.err())
-		return
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.appsLocked()

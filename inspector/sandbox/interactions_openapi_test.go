@@ -2,10 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
-	"io"
-	"net/http"
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -15,15 +12,7 @@ import (
 // response schema Discord publishes for template, method and status.
 func checkAgainstSpec(t *testing.T, doc *openapi3.T, template, method, url, body string) {
 	t.Helper()
-	req, _ := http.NewRequest(method, url, strings.NewReader(body))
-	req.Header.Set("Authorization", botAuth)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
+	resp, raw := rawCall(t, method, url, body)
 	schema := responseSchema(doc, template, method, resp.StatusCode)
 	if schema == nil {
 		t.Errorf("%s %s → %d: Discord documents no JSON schema for that status (body %s)", method, template, resp.StatusCode, raw)

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -84,12 +85,19 @@ func TestInteractionCommandRoundTrip(t *testing.T) {
 	}
 }
 
-func TestInteractionExpiresAfterThreeSeconds(t *testing.T) {
+// withTestClock is a sandbox on a clock the test moves, with a bot and the
+// test commands.
+func withTestClock(t *testing.T) (*testClock, *httptest.Server, *client) {
+	t.Helper()
 	clock := newTestClock()
 	cfg := testConfig()
 	cfg.Now = clock.Now
 	_, ts := startSandbox(t, cfg)
-	bot := botWithCommands(t, ts)
+	return clock, ts, botWithCommands(t, ts)
+}
+
+func TestInteractionExpiresAfterThreeSeconds(t *testing.T) {
+	clock, ts, bot := withTestClock(t)
 	done := interactAsync(t, ts, `{"type":"command","name":"greet","options":{"word":"hi"}}`)
 	_, id, token := receivedInteraction(t, bot)
 	clock.Advance(3*time.Second + time.Millisecond)
@@ -108,11 +116,7 @@ func TestInteractionExpiresAfterThreeSeconds(t *testing.T) {
 }
 
 func TestInteractionTokenLastsFifteenMinutes(t *testing.T) {
-	clock := newTestClock()
-	cfg := testConfig()
-	cfg.Now = clock.Now
-	_, ts := startSandbox(t, cfg)
-	bot := botWithCommands(t, ts)
+	clock, ts, bot := withTestClock(t)
 	done := interactAsync(t, ts, `{"type":"command","name":"greet","options":{"word":"hi"}}`)
 	_, id, token := receivedInteraction(t, bot)
 	// Before the callback there is no webhook yet.
