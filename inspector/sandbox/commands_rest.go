@@ -62,6 +62,7 @@ var commandRoutes = []restRoute{
 	{family: "application commands", method: "PATCH", path: "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}", serve: (*Server).editCommand},
 	{family: "application commands", method: "DELETE", path: "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}", serve: (*Server).deleteCommand},
 	{family: "application commands", method: "GET", path: "/applications/{application_id}/guilds/{guild_id}/commands/permissions", serve: (*Server).listCommandPermissions},
+	{family: "application commands", method: "GET", path: "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}/permissions", serve: (*Server).getCommandPermissions},
 }
 
 // commandScopeOf reads the application and the guild (if any) from the
@@ -133,8 +134,8 @@ func (s *Server) deleteCommand(c *restCall) {
 }
 
 // withCommand runs fn, with s.mu held, for the command the path names. fn
-// answers nil for Unknown application command, http.NoBody for 204, or
-// the JSON to send.
+// answers nil for Unknown application command, another error to send,
+// http.NoBody for 204, or the JSON to send.
 func (s *Server) withCommand(c *restCall, fn func(a *appState, scope commandScope, id gateway.Snowflake) any) {
 	scope, id, ok := s.commandOf(c)
 	if !ok {
@@ -143,14 +144,32 @@ func (s *Server) withCommand(c *restCall, fn func(a *appState, scope commandScop
 	s.mu.Lock()
 	out := fn(s.appsLocked(), scope, id)
 	s.mu.Unlock()
-	switch out {
+	switch out := out.(type) {
 	case nil:
 		c.fail(errUnknownCommand)
-	case http.NoBody:
-		c.noContent()
+	case *postError:
+		c.fail(out)
 	default:
+		if out == http.NoBody {
+			c.noContent()
+			return
+		}
 		c.ok(out)
 	}
+}
+
+// errNoCommandPermissions is Discord's answer for a command nobody has set
+// permission overrides on.
+var errNoCommandPermissions = &postError{http.StatusNotFound, apiError{Message: "Unknown application command permissions", Code: 10066}}
+
+// getCommandPermissions is one command's overrides in a guild: none.
+func (s *Server) getCommandPermissions(c *restCall) {
+	s.withCommand(c, func(a *appState, scope commandScope, id gateway.Snowflake) any {
+		if _, found := a.find(scope, id); found {
+			return errNoCommandPermissions
+		}
+		return nil
+	})
 }
 
 // listCommandPermissions is the guild's per-command permission overrides:

@@ -103,6 +103,11 @@ func TestCommandsBulkOverwriteListGetEditDelete(t *testing.T) {
 	if g := s.Commands().Guilds[GuildID]; len(g) != 1 || g[0].GuildID == nil || *g[0].GuildID != GuildID {
 		t.Fatalf("guild commands = %+v", g)
 	}
+	guildCmd := s.Commands().Guilds[GuildID][0].ID.String()
+	resp, got = call(t, "GET", guildCommandsURL(ts.URL)+"/"+guildCmd+"/permissions", botAuth, "")
+	if resp.StatusCode != 404 || got["code"] != 10066.0 {
+		t.Fatalf("a command's permissions = %d %v, want 404 10066 (none set)", resp.StatusCode, got)
+	}
 	resp, _ = call(t, "DELETE", commandsURL(ts.URL)+"/"+id, botAuth, "")
 	if resp.StatusCode != 204 {
 		t.Fatalf("DELETE = %d", resp.StatusCode)
