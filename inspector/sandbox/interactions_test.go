@@ -76,6 +76,17 @@ func TestInteractionCommandRoundTrip(t *testing.T) {
 	if dig(later.body, "response", "message", "content") != "Hello again, Grace!" || len(later.body["followups"].([]any)) != 1 {
 		t.Fatalf("GET /sandbox/interactions/%s = %v", id, later.body)
 	}
+	followup := "/messages/" + f["id"].(string)
+	if resp, g := call(t, "PATCH", webhookURL(ts, token, followup), "", `{"content":"a better follow-up"}`); resp.StatusCode != 200 || g["content"] != "a better follow-up" {
+		t.Fatalf("edit follow-up = %d %v", resp.StatusCode, g)
+	}
+	nextMessageEvent(t, bot)
+	if resp, g := call(t, "GET", webhookURL(ts, token, followup), "", ""); resp.StatusCode != 200 || g["content"] != "a better follow-up" {
+		t.Fatalf("get follow-up = %d %v", resp.StatusCode, g)
+	}
+	if resp, g := call(t, "GET", webhookURL(ts, token, "/messages/"+BotCommandsID.String()), "", ""); resp.StatusCode != 404 || g["code"] != 10008.0 {
+		t.Fatalf("a message that is not the interaction's = %d %v, want 10008", resp.StatusCode, g)
+	}
 	resp, _ = call(t, "DELETE", webhookURL(ts, token, "/messages/"+f["id"].(string)), "", "")
 	if resp.StatusCode != 204 {
 		t.Fatalf("delete follow-up = %d", resp.StatusCode)
