@@ -31,15 +31,7 @@ func (s *Server) getUser(c *restCall) {
 // ?after a guild, ?limit 1–200 (200), ?with_counts.
 func (s *Server) listMyGuilds(c *restCall) {
 	s.do(c, 200, func() (any, error) {
-		limit, err := c.queryInt("limit", 200, 1, 200)
-		if err != nil {
-			return nil, err
-		}
-		before, err := c.querySnowflake("before")
-		if err != nil {
-			return nil, err
-		}
-		after, err := c.querySnowflake("after")
+		limit, before, after, err := c.page(200, 200)
 		if err != nil {
 			return nil, err
 		}
