@@ -282,3 +282,19 @@ func TestRESTReactionsPinsAndTyping(t *testing.T) {
 		t.Fatalf("TYPING_START = %v", ty)
 	}
 }
+
+// A deleted channel takes its messages and their reactions with it.
+func TestRESTDeletedChannelForgetsItsMessages(t *testing.T) {
+	s, ts := startSandbox(t, testConfig())
+	var ch gateway.Channel
+	api(t, ts, "POST", guildPath(GuildID, "/channels"), `{"name":"temp"}`, &ch)
+	var m gateway.Message
+	api(t, ts, "POST", channelPath(ch.ID, "/messages"), `{"content":"soon gone"}`, &m)
+	api(t, ts, "PUT", channelPath(ch.ID, "/messages/"+m.ID.String()+"/reactions/"+url.PathEscape("👍")+"/@me"), "", nil)
+	api(t, ts, "DELETE", channelPath(ch.ID, ""), "", nil)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.world.messages[ch.ID]) != 0 || len(s.world.reactors) != 0 {
+		t.Fatalf("left behind: %d messages, %d reaction lists", len(s.world.messages[ch.ID]), len(s.world.reactors))
+	}
+}

@@ -97,7 +97,7 @@ func (w *world) dmWith(uid gateway.Snowflake, ids *gateway.SnowflakeGenerator) (
 		return nil, discordErr(gateway.ErrCannotMessageUser)
 	}
 	if len(w.dms) >= maxDMs { // the longest-open DM is closed first
-		delete(w.messages, w.dms[0].ch.ID)
+		w.dropChannelMessages(w.dms[0].ch.ID)
 		w.dms = w.dms[1:]
 	}
 	d := &channelState{ch: gateway.Channel{ID: ids.Next(), Type: gateway.ChannelDM, Recipients: []gateway.User{u}}}
