@@ -39,6 +39,68 @@
     detail.hidden = !lines.length;
     detail.dataset.kind = st.close ? "closed" : "";
     $("disconnect").hidden = !info || info.kind !== "inspector" || st.kind === "idle" || st.kind === "stopped";
+    showAttempt(info);
+  }
+
+  // showAttempt tells how a switch of the panel's own connection is going:
+  // while a new connection is tried the current one keeps the stream, and
+  // a failure (no network, a refused token) comes with a way back to the
+  // sandbox. A failure that was dismissed stays dismissed across reloads.
+  const DISMISSED = "gatewaytour.attemptDismissed";
+  function attemptBox() {
+    let box = $("attempt-note");
+    if (box) return box;
+    box = el("div", "attempt-note script-only");
+    box.id = "attempt-note";
+    box.setAttribute("role", "alert");
+    const text = el("p", "attempt-text");
+    text.id = "attempt-text";
+    const back = el("button", "button button-small", "Back to the sandbox");
+    back.type = "button";
+    back.id = "attempt-back";
+    back.addEventListener("click", backToSandbox);
+    box.append(text, back);
+    box.hidden = true;
+    $("conn-detail").after(box);
+    return box;
+  }
+
+  function showAttempt(info) {
+    const box = attemptBox();
+    const st = info && info.kind === "inspector" ? info.state : null;
+    const attempt = st && st.attempt;
+    let text = "";
+    let back = false;
+    if (attempt && attempt.kind === "connecting") {
+      text = attempt.detail;
+    } else if (attempt && attempt.kind === "failed") {
+      back = String(attempt.id) !== localStorage.getItem(DISMISSED);
+      if (back) text = attempt.detail;
+    } else if (st && st.target === "discord" && (st.kind === "stopped" || st.kind === "closed")) {
+      // No session was kept (the state line says why): the way back is a
+      // new sandbox connection.
+      back = true;
+    }
+    $("attempt-text").textContent = text;
+    $("attempt-text").hidden = !text;
+    $("attempt-back").hidden = !back;
+    box.dataset.kind = attempt ? attempt.kind : "stopped";
+    box.hidden = !text && !back;
+  }
+
+  async function backToSandbox() {
+    const info = P.streamInfo("inspector");
+    const st = info ? info.state : {};
+    if (st.attempt && st.target === "sandbox" && st.kind === "identified") {
+      // The sandbox session never went away: only the failure is put aside.
+      try { localStorage.setItem(DISMISSED, String(st.attempt.id)); } catch { /* shown again on reload */ }
+    } else {
+      const intents = [...document.querySelectorAll('#intent-choices input[name="intent"]')].map((b) => b.value);
+      const answer = await P.post("/panel/connect", { mode: "sandbox", intents });
+      if (!answer.ok) return P.emit("notice", answer.data.error);
+    }
+    switchTo("inspector");
+    $("frame-list").focus();
   }
 
   function showStreams(streams) {
