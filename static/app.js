@@ -222,6 +222,22 @@
     });
   }
 
+  // A button with data-copy="ID" copies the text of the element ID (the
+  // "Connect your bot" dialog's URLs, token and recipes). Delegated, so
+  // buttons added later work too.
+  function setupDataCopy() {
+    document.addEventListener("click", async (e) => {
+      const button = e.target instanceof Element ? e.target.closest("button[data-copy]") : null;
+      const source = button && document.getElementById(button.dataset.copy);
+      if (!source) return;
+      const label = button.textContent;
+      const ok = await copyText(source.textContent);
+      button.textContent = ok ? "Copied" : "Select and copy";
+      flash(button);
+      setTimeout(() => { button.textContent = label; }, 1500);
+    });
+  }
+
   // ---- glossary terms: a popover on hover and on keyboard focus ----
   function setupGlossary() {
     const popover = $("#term-popover");
@@ -288,6 +304,9 @@
     document.addEventListener("keydown", (e) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTyping(e) || anyDialogOpen()) return;
       if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
+        // In the live panel the arrows belong to its controls, never to
+        // the lessons.
+        if (e.target instanceof Element && e.target.closest("#panel, #panel-resizer")) return;
         const link = $(e.key === "ArrowLeft" ? ".pager a[rel=prev]" : ".pager a[rel=next]");
         if (link) {
           e.preventDefault();
@@ -329,6 +348,7 @@
       if (e.key === "gatewaytour.done") paintDoneMarks();
     });
     setupKeys(window.GatewayTourSearch.setup());
+    setupDataCopy();
     // Lets styles (and the browser tests) know the page is fully wired.
     document.documentElement.classList.add("app-ready");
   });

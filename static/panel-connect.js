@@ -270,9 +270,59 @@
     try { localStorage.setItem("gatewaytour.panelCollapsed", JSON.stringify(collapsed)); } catch { /* not remembered */ }
   }
 
+  // The "Connect your bot" dialog and the "A bot on the sandbox" tab show
+  // the sandbox's URLs, token and recipes from GET /panel/join (the same
+  // words `gatewaytour sandbox` prints).
+  let join = null;
+  async function loadJoin() {
+    if (join) return join;
+    try {
+      const response = await fetch("/panel/join", { headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      join = await response.json();
+    } catch (err) {
+      $("join-error").textContent = "The sandbox's address could not be loaded (" + err.message + "). Reload the page to try again.";
+      $("join-error").hidden = false;
+      return null;
+    }
+    $("join-rest").textContent = join.rest;
+    $("join-gateway").textContent = join.gateway;
+    $("join-token").textContent = join.token;
+    $("join-recipe").textContent = join.recipe;
+    $("sandbox-api-url").textContent = join.rest;
+    $("sandbox-token").textContent = join.token;
+    $("join-libraries").replaceChildren(...join.libraries.map((lib, i) => {
+      const section = el("section", "join-library");
+      const id = "join-lib-" + i;
+      const heading = el("h3", "", lib.name);
+      heading.id = id + "-title";
+      const pre = el("pre", "", lib.snippet);
+      pre.id = id;
+      pre.tabIndex = 0;
+      pre.setAttribute("aria-labelledby", heading.id);
+      const copy = el("button", "button button-small", "Copy");
+      copy.type = "button";
+      copy.dataset.copy = id;
+      copy.setAttribute("aria-label", "Copy the " + lib.name + " lines");
+      section.append(heading, pre, copy);
+      return section;
+    }));
+    return join;
+  }
+
+  function openJoin() {
+    const connect = $("connect-dialog");
+    if (connect.open) connect.close();
+    $("join-dialog").showModal();
+    loadJoin();
+  }
+
   P.on("ready", () => {
     const dialog = $("connect-dialog");
     $("sandbox-api-url").textContent = location.origin + "/api/v10";
+    $("join-open").addEventListener("click", openJoin);
+    for (const button of document.querySelectorAll("[data-open-join]")) button.addEventListener("click", openJoin);
+    loadJoin();
     $("connect-open").addEventListener("click", () => {
       setMode(mode);
       dialog.showModal();
