@@ -207,6 +207,8 @@
       wrapper.className = "code-block";
       pre.replaceWith(wrapper);
       wrapper.append(pre);
+      // A long line scrolls sideways: the keyboard must reach it too.
+      pre.tabIndex = 0;
       const button = document.createElement("button");
       button.type = "button";
       button.className = "copy-button";

@@ -233,12 +233,18 @@
     const handle = $("panel-resizer");
     const key = "gatewaytour.panelWidth";
     const apply = (px) => {
-      const width = Math.max(320, Math.min(px, window.innerWidth * 0.7));
+      const max = Math.round(window.innerWidth * 0.7);
+      const width = Math.round(Math.max(320, Math.min(px, max)));
       layout.style.setProperty("--panel-width", width + "px");
+      // A separator that can be moved tells its position to assistive tech.
+      handle.setAttribute("aria-valuemax", String(Math.max(320, max)));
+      handle.setAttribute("aria-valuenow", String(width));
+      handle.setAttribute("aria-valuetext", `the panel is ${width} pixels wide`);
       return width;
     };
     const saved = Number(localStorage.getItem(key));
     if (saved) apply(saved);
+    else handle.setAttribute("aria-valuenow", String($("panel").offsetWidth));
     handle.addEventListener("pointerdown", (e) => {
       e.preventDefault();
       handle.setPointerCapture(e.pointerId);

@@ -65,7 +65,7 @@ func TestLessonPageInBrowser(t *testing.T) {
 	b.waitTrue(t, "the search dialog is open", `document.getElementById("search-dialog").open`)
 	b.do(t, "type the search", chromedp.SendKeys(chromedp.CSS("#search-input"), word))
 	b.waitTrue(t, "one result", `document.querySelectorAll("#search-results .search-result").length === 1`)
-	href := evalIn[string](t, b, `document.querySelector("#search-results a").getAttribute("href")`)
+	href := evalIn[string](t, b, `document.querySelector("#search-results .search-result").dataset.href`)
 	if !strings.HasPrefix(href, "/lessons/"+target.Slug) {
 		t.Errorf("searching %q found %q, want lesson %q", word, href, target.Slug)
 	}
