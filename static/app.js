@@ -202,6 +202,8 @@
   }
 
   function addCopyButtons() {
+    // A wide table scrolls sideways on a phone: the keyboard must reach it.
+    $$(".prose table").forEach((table) => { table.tabIndex = 0; });
     $$(".prose pre").forEach((pre) => {
       const wrapper = document.createElement("div");
       wrapper.className = "code-block";

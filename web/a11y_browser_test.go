@@ -112,6 +112,16 @@ func TestAccessibilityInBrowser(t *testing.T) {
 	for _, theme := range []string{"light", "dark"} {
 		t.Run(theme, func(t *testing.T) { checkAxeStates(t, p, axe, theme) })
 	}
+	t.Run("phone", func(t *testing.T) {
+		b := newBrowser(t)
+		b.do(t, "a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+		b.do(t, "open a lesson", chromedp.Navigate(p.ts.URL+"/lessons/heartbeats"))
+		b.waitTrue(t, "the panel is live", `document.documentElement.classList.contains("app-ready") && document.querySelector("#conn-state").dataset.kind === "identified"`)
+		checkAxe(t, b, axe, "phone, the Lesson view")
+		b.do(t, "tap Frames", chromedp.Click(chromedp.CSS("#view-frames")))
+		b.waitTrue(t, "the Frames view", `document.body.dataset.view === "frames"`)
+		checkAxe(t, b, axe, "phone, the Frames view")
+	})
 }
 
 // checkAxeStates walks one theme through the page's states, scanning each.

@@ -359,7 +359,7 @@ func topbar(c chrome) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "</a> <span class=\"tagline\">how Discord bots talk to Discord</span><div class=\"topbar-actions\"><button type=\"button\" class=\"search-button\" id=\"search-open\" aria-keyshortcuts=\"/\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "</a> <span class=\"tagline\">how Discord bots talk to Discord</span><div class=\"topbar-actions\"><button type=\"button\" class=\"search-button\" id=\"search-open\" aria-keyshortcuts=\"/\" aria-label=\"Search the lessons\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -35,7 +35,8 @@ func TestPanelKeyboardInBrowser(t *testing.T) {
 		const list = document.getElementById("frame-list");
 		const active = document.getElementById(list.getAttribute("aria-activedescendant") || "-");
 		return active && list.contains(active) && active.getAttribute("role") === "option" &&
-			active.getAttribute("aria-selected") === "true" && active.getAttribute("aria-posinset") === String(`+panelJS+`.list.view().length - 1)
+			active.getAttribute("aria-selected") === "true" && active.getAttribute("aria-posinset") === String(`+panelJS+`.list.view().indexOf(`+panelJS+`.list.selected()) + 1) &&
+			active.record === `+panelJS+`.list.selected()
 	})()`)
 	lesson := evalIn[string](t, b, "document.body.dataset.lesson")
 	for _, key := range []string{kb.ArrowRight, kb.ArrowLeft} {
