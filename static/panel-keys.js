@@ -8,39 +8,27 @@
 
 (() => {
   const P = window.GatewayTourPanel;
-  const KINDS = { guild: "Guild", user: "User", member: "Member" };
   let pane;
 
   const objects = () => [...pane.querySelectorAll(".obj[data-path]")];
 
-  function describe(obj) {
-    const kind = KINDS[obj.dataset.kind] || obj.dataset.kind;
-    return `${kind} at ${obj.dataset.path}${obj.dataset.note ? ": " + obj.dataset.note : ""}`;
-  }
-
-  // makeCurrent puts obj (alone) in the tab order, named for a screen
-  // reader by its kind, path and note.
+  // makeCurrent puts obj (alone) in the tab order.
   function makeCurrent(obj) {
     for (const other of pane.querySelectorAll('.obj[tabindex="0"]')) {
       if (other !== obj) other.tabIndex = -1;
     }
     obj.tabIndex = 0;
-    obj.setAttribute("role", "group");
-    obj.setAttribute("aria-label", describe(obj));
   }
 
+  // showNote shows obj's note (null hides it) through the pane's own hover
+  // handler, so pointer and keyboard share one note, and names the object
+  // for a screen reader with the same words.
   function showNote(obj) {
+    (obj || pane).dispatchEvent(new MouseEvent("mouseover", { bubbles: true }));
     const note = document.getElementById("obj-note");
-    if (!note) return;
-    pane.querySelectorAll(".obj.hovered").forEach((o) => o.classList.remove("hovered"));
-    if (!obj) {
-      note.hidden = true;
-      return;
-    }
-    obj.classList.add("hovered");
-    note.textContent = describe(obj);
-    note.dataset.kind = obj.dataset.kind;
-    note.hidden = false;
+    if (!obj || !note) return;
+    obj.setAttribute("role", "group");
+    obj.setAttribute("aria-label", note.textContent);
   }
 
   P.on("ready", () => {
