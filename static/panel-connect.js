@@ -65,6 +65,10 @@
     return box;
   }
 
+  // Attempts are numbered afresh when the program restarts: the key holds
+  // the sentence too, so a new failure is never taken for a dismissed one.
+  const attemptKey = (a) => `${a.id} ${a.detail}`;
+
   function showAttempt(info) {
     const box = attemptBox();
     const st = info && info.kind === "inspector" ? info.state : null;
@@ -74,7 +78,7 @@
     if (attempt && attempt.kind === "connecting") {
       text = attempt.detail;
     } else if (attempt && attempt.kind === "failed") {
-      back = String(attempt.id) !== localStorage.getItem(DISMISSED);
+      back = attemptKey(attempt) !== localStorage.getItem(DISMISSED);
       if (back) text = attempt.detail;
     } else if (st && st.target === "discord" && (st.kind === "stopped" || st.kind === "closed")) {
       // No session was kept (the state line says why): the way back is a
@@ -93,7 +97,7 @@
     const st = info ? info.state : {};
     if (st.attempt && st.target === "sandbox" && st.kind === "identified") {
       // The sandbox session never went away: only the failure is put aside.
-      try { localStorage.setItem(DISMISSED, String(st.attempt.id)); } catch { /* shown again on reload */ }
+      try { localStorage.setItem(DISMISSED, attemptKey(st.attempt)); } catch { /* shown again on reload */ }
     } else {
       const intents = [...document.querySelectorAll('#intent-choices input[name="intent"]')].map((b) => b.value);
       const answer = await P.post("/panel/connect", { mode: "sandbox", intents });
