@@ -57,7 +57,11 @@ func ImportHAR(r io.Reader) ([]Record, error) {
 	var file harFile
 	dec := json.NewDecoder(r)
 	if err := dec.Decode(&file); err != nil {
-		return nil, fmt.Errorf("not a HAR file this panel can read: %w", err)
+		if strings.Contains(err.Error(), "exceeded max depth") {
+			// encoding/json stops at 10,000 levels, far past any real file.
+			return nil, errors.New("not a HAR file: it is nested deeper than any HAR file is")
+		}
+		return nil, fmt.Errorf("not a HAR file: %w", err)
 	}
 	if file.Log.Entries == nil {
 		return nil, ErrNotHAR

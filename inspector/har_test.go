@@ -166,7 +166,7 @@ func TestHARImportRefusesWhatItCannotRead(t *testing.T) {
 		{"not JSON", "hello there", "not a HAR file"},
 		{"JSON but not HAR", `{"log":{"pages":[]}}`, ErrNotHAR.Error()},
 		{"an NDJSON line", `{"index":0,"time":"2026-11-23T21:40:00Z"}`, ErrNotHAR.Error()},
-		{"nested past any HAR", `{"log":{"entries":[{"x":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}]}}`, "exceeded max depth"},
+		{"nested past any HAR", `{"log":{"entries":[{"x":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}]}}`, "nested deeper than any HAR file"},
 		{"only a page", `{"log":{"entries":[{"request":{"method":"GET","url":"https://example.com/"}}]}}`, "no websocket frames"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
