@@ -18,6 +18,7 @@
   // link is the lesson frame link that set op / t: { op, t, lesson, label }.
   let link = null;
   let restoring = false;
+  let typing = 0; // the pending read after a keystroke
 
   const $ = (id) => document.getElementById(id);
 
@@ -116,6 +117,7 @@
     }
   }
   function restore(id) {
+    clearTimeout(typing); // a keystroke's read must not land on the new stream
     const own = stored()[id] || {};
     restoring = true;
     $("filter-dir").value = own.dir || "";
@@ -170,10 +172,10 @@
 
   P.on("ready", () => {
     for (const id of ["filter-dir", "filter-op", "search-notes"]) $(id).addEventListener("change", () => { setLink(null); read(); });
-    let typing = 0;
     for (const id of ["frame-search", "filter-event"]) {
       $(id).addEventListener("input", () => {
         setLink(null); // the reader's edit makes the filter theirs
+        remember(); // now, while the stream is still the one typed for
         clearTimeout(typing);
         typing = setTimeout(read, 120);
       });

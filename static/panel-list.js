@@ -25,6 +25,10 @@
   let clearedViews = 0; // how many times the reader cleared this stream's view
   let dirty = false;
   let addedOnTop = 0; // rows put above the reader since the last draw
+  // ownScroll is where the list last scrolled itself; a scroll event that
+  // lands there is the list's own doing (possibly from before the order
+  // changed), not the reader looking away.
+  let ownScroll = -1;
   const pool = [];
   const filterState = () => P.filter.state;
 
@@ -111,6 +115,7 @@
     if (follow) list.scrollTop = newestOnTop() ? 0 : list.scrollHeight;
     else if (addedOnTop) list.scrollTop += addedOnTop * ROW; // keep the rows the reader looks at still
     addedOnTop = 0;
+    ownScroll = list.scrollTop;
     const first = Math.max(0, Math.floor(list.scrollTop / ROW) - OVERSCAN);
     const last = Math.min(view.length, Math.ceil((list.scrollTop + list.clientHeight) / ROW) + OVERSCAN);
     let used = 0;
@@ -196,7 +201,9 @@
       b.title = on ? `Sorted by ${b.dataset.sort}, ${what[sort.desc ? 1 : 0]}; press for ${what[sort.desc ? 0 : 1]}` : `Sort by ${b.dataset.sort}`;
     }
     rebuild();
-    if (selected) select(selected, true);
+    // By time the list follows the newest frame; by size it keeps the
+    // selected frame in sight.
+    if (selected && sort.key === "size") select(selected, true);
   }
 
   // newest is the latest frame in the view, whatever the order.
@@ -241,7 +248,7 @@
     list.addEventListener("scroll", () => {
       const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - ROW;
       const atTop = list.scrollTop <= ROW;
-      if (sort.key === "time") {
+      if (sort.key === "time" && list.scrollTop !== ownScroll) {
         const atNewest = sort.desc ? atTop : atBottom;
         const away = sort.desc ? list.scrollTop > lastTop : list.scrollTop < lastTop;
         if (away && !atNewest) follow = false;
@@ -306,5 +313,5 @@
     schedule();
   }
 
-  P.list = { applyFrameLink, select, mark, setSort, view: () => view, sort: () => ({ ...sort }), selected: () => selected };
+  P.list = { applyFrameLink, select, mark, setSort, view: () => view, sort: () => ({ ...sort }), following: () => follow, selected: () => selected };
 })();
