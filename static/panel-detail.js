@@ -44,17 +44,24 @@
   }
 
   function legend(terms) {
-    const kinds = [...new Set(terms.map((t) => t.kind))];
+    const counts = new Map();
+    for (const t of terms) counts.set(t.kind, (counts.get(t.kind) || 0) + 1);
     const box = el("div", "detail-legend");
-    if (!kinds.length) return box;
+    if (!counts.size) return box;
     box.append(el("span", "legend-title", "Objects:"));
-    for (const kind of ["guild", "user", "member"].filter((k) => kinds.includes(k))) {
-      const n = terms.filter((t) => t.kind === kind).length;
-      const item = el("span", "legend-item obj-" + kind, `${KINDS[kind]} ×${n}`);
+    for (const kind of ["guild", "user", "member"].filter((k) => counts.has(k))) {
+      const item = el("span", "legend-item obj-" + kind, `${KINDS[kind]} ×${counts.get(kind).toLocaleString()}`);
       item.dataset.kind = kind;
       box.append(item);
     }
     return box;
+  }
+
+  // termsByPath indexes a record's terms once; a GUILD_CREATE has tens of
+  // thousands.
+  function termsByPath(r) {
+    if (!r._termMap) r._termMap = new Map((r.terms || []).map((t) => [t.path, t]));
+    return r._termMap;
   }
 
   // RAW_MAX bounds the one-line view; Copy and JSON have the whole payload.
@@ -120,12 +127,12 @@
       bar.append(b);
       return b;
     };
-    const tree = raw || r.payload === undefined ? null : P.tree.build(r.payload, new Map(terms.map((t) => [t.path, t])));
-    if (tree) {
+    let tree = null; // built a moment later, in a task of its own
+    if (!raw && r.payload !== undefined) {
       button("Expand all", "payload-expand", "Open every level (a huge payload opens its first few thousand entries)", (b) => {
-        if (!P.tree.expandAll(tree)) flash(b, "Opened the first few thousand");
+        if (tree && !P.tree.expandAll(tree)) flash(b, "Opened the first few thousand");
       });
-      button("Depth 2", "payload-collapse", "Collapse to depth 2", () => P.tree.openTo(tree, 2));
+      button("Depth 2", "payload-collapse", "Collapse to depth 2", () => tree && P.tree.openTo(tree, 2));
     }
     const toggle = button(raw ? "Tree" : "Raw", "payload-toggle", raw ? "Show the payload as a tree" : "Show the payload as one line of JSON", () => { raw = !raw; render(current); });
     toggle.setAttribute("aria-pressed", String(raw));
@@ -147,7 +154,17 @@
     box.setAttribute("aria-label", "Payload");
     if (r.payload === undefined) box.textContent = "(no payload)";
     else if (raw) box.textContent = rawText(r.payload);
-    else box.append(tree);
+    else {
+      // The head and notes show at once; the tree (and the index of a big
+      // frame's terms) follows in the next task, so no one task runs long.
+      box.setAttribute("aria-busy", "true");
+      setTimeout(() => {
+        if (current !== r || raw || !box.isConnected) return;
+        tree = P.tree.build(r.payload, termsByPath(r));
+        box.append(tree);
+        box.removeAttribute("aria-busy");
+      }, 0);
+    }
     parts.push(box);
     const note = el("p", "obj-note");
     note.id = "obj-note";
