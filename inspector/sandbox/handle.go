@@ -118,7 +118,7 @@ func (s *Server) requestMembers(c *conn, d json.RawMessage) (gateway.CloseCode, 
 	}
 	var req gateway.RequestGuildMembers
 	if err := json.Unmarshal(d, &req); err != nil {
-		return gateway.CloseUnknownOpcode, "Request Guild Members: " + err.Error()
+		return gateway.CloseUnknownOpcode, "Request Guild Members: " + gateway.JSONProblem(err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
