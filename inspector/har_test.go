@@ -158,6 +158,29 @@ func TestHARImportInflatesZlibStreamFrames(t *testing.T) {
 	}
 }
 
+func TestHARImportDecodesZstdStreamFrames(t *testing.T) {
+	w := gateway.NewZstdStreamWriter()
+	var msgs []harMessage
+	for i, text := range []string{fxHello, fxReady, fxMessage} {
+		z, err := w.Compress([]byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, harMessage{Type: "receive", Time: float64(t0.Unix()) + float64(i), Opcode: 2, Data: base64.StdEncoding.EncodeToString(z)})
+	}
+	records, err := ImportHAR(bytes.NewReader(chromeHAR("wss://gateway.discord.gg/?v=10&encoding=json&compress=zstd-stream", msgs)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range records {
+		names = append(names, r.OpName+":"+deref(r.T)+r.Error)
+	}
+	if got := strings.Join(names, " "); got != "Hello: Dispatch:READY Dispatch:MESSAGE_CREATE" {
+		t.Errorf("records %s, want Hello, READY and MESSAGE_CREATE decoded", got)
+	}
+}
+
 func TestHARImportRefusesWhatItCannotRead(t *testing.T) {
 	zstdFrame := base64.StdEncoding.EncodeToString(append(append([]byte{}, zstdMagic...), 1, 2, 3))
 	for _, tc := range []struct {
@@ -196,7 +219,7 @@ func TestHARImportRefusesWhatItCannotRead(t *testing.T) {
 		if json.Unmarshal(records[0].Payload, &text) != nil || text != hostile {
 			t.Errorf("the hostile text frame came back as %s", records[0].Payload)
 		}
-		for i, want := range []string{"not base64", "zstd-stream frames are not decoded yet", "opcode 9"} {
+		for i, want := range []string{"not base64", "zstd", "opcode 9"} {
 			if got := records[i+1].Error; !strings.Contains(got, want) {
 				t.Errorf("record %d error %q, want %q", i+1, got, want)
 			}

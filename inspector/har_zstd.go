@@ -1,9 +1,10 @@
 package inspector
 
-import "errors"
+import "gatewaytour/inspector/gateway"
 
 // newZstdInflater is the decoder for connections opened with
-// compress=zstd-stream.
+// compress=zstd-stream: one zstd stream for the whole connection, each
+// message ending on a flushed block.
 func newZstdInflater() (inflater, error) {
-	return nil, errors.New("zstd-stream frames are not decoded yet")
+	return gateway.NewZstdStreamReader(harMaxMessage, harMaxMessage), nil
 }
