@@ -25,7 +25,7 @@ const (
 	// guild is a few megabytes) and harMaxDecoded all of them together, so
 	// a small file of compressed frames cannot inflate without end.
 	harMaxMessage = 64 << 20
-	harMaxDecoded = 512 << 20
+	harMaxDecoded = 256 << 20
 )
 
 // ErrNotHAR is returned for input that is JSON but not a HAR file.
@@ -84,10 +84,14 @@ func ImportHAR(r io.Reader) ([]Record, error) {
 // harFrames turns the entries into frames in time order.
 func harFrames(entries []harEntry) (frames []gateway.WireFrame, secrets []string, err error) {
 	decoded := 0
+	count := len(entries)
+	for _, e := range entries {
+		count += len(e.WebSocketMessages)
+	}
+	if count > harMaxFrames {
+		return nil, nil, fmt.Errorf("the HAR holds more than %d frames and requests", harMaxFrames)
+	}
 	for n, e := range entries {
-		if len(frames) > harMaxFrames {
-			return nil, nil, fmt.Errorf("the HAR holds more than %d frames", harMaxFrames)
-		}
 		if e.ResourceType == "websocket" || len(e.WebSocketMessages) > 0 {
 			conn := "har-" + strconv.Itoa(n+1)
 			fs, size, err := socketFrames(conn, e, harMaxDecoded-decoded)
