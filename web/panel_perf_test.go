@@ -23,9 +23,7 @@ import (
 //
 //	GATEWAYTOUR_PERF=1 go test -run Perf -v ./web/
 func TestPerfPanelUnderFlood(t *testing.T) {
-	if os.Getenv("GATEWAYTOUR_PERF") == "" {
-		t.Skip("set GATEWAYTOUR_PERF=1 to measure the panel under a flood of frames")
-	}
+	skipUnlessPerf(t, "measure the panel under a flood of frames")
 	f := floodPanel(t, 1000, 60)
 	if f.p99 > 50 {
 		t.Errorf("p99 latency %.0f ms, the goal is 50 ms", f.p99)
@@ -35,12 +33,19 @@ func TestPerfPanelUnderFlood(t *testing.T) {
 // TestPerfPanelStaysResponsiveAt5000PerSecond floods the panel five times
 // harder for ten seconds: the page must run no task longer than 100 ms.
 func TestPerfPanelStaysResponsiveAt5000PerSecond(t *testing.T) {
-	if os.Getenv("GATEWAYTOUR_PERF") == "" {
-		t.Skip("set GATEWAYTOUR_PERF=1 to measure the panel under a flood of frames")
-	}
+	skipUnlessPerf(t, "measure the panel under a flood of frames")
 	f := floodPanel(t, 5000, 10)
 	if f.longest > 100 {
 		t.Errorf("a long task of %.0f ms at 5,000 frames/s; the goal is none over 100 ms", f.longest)
+	}
+}
+
+// skipUnlessPerf skips a slow, machine-dependent measurement unless
+// GATEWAYTOUR_PERF is set.
+func skipUnlessPerf(t *testing.T, what string) {
+	t.Helper()
+	if os.Getenv("GATEWAYTOUR_PERF") == "" {
+		t.Skip("set GATEWAYTOUR_PERF=1 to " + what)
 	}
 }
 
@@ -106,9 +111,7 @@ func floodPanel(t *testing.T, rate, seconds int) floodFigures {
 // TestPerfPanelSelectsAHugeGuildCreate selects a 5 MB GUILD_CREATE of
 // 25,000 members a few times: the goal is no task over 100 ms.
 func TestPerfPanelSelectsAHugeGuildCreate(t *testing.T) {
-	if os.Getenv("GATEWAYTOUR_PERF") == "" {
-		t.Skip("set GATEWAYTOUR_PERF=1 to measure selecting a huge frame")
-	}
+	skipUnlessPerf(t, "measure selecting a huge frame")
 	p := newPanelServer(t, panelCourse(t))
 	id := importFile(t, p, "big.ndjson", annotatedRecording(t, []byte(`{"op":10,"d":{"heartbeat_interval":41250}}`), bigGuildCreate(25_000)))
 	b := newBrowser(t)
@@ -144,9 +147,7 @@ func TestPerfPanelSelectsAHugeGuildCreate(t *testing.T) {
 // scrolls the list through it, measuring the browser's frame times and
 // long tasks: only the rows in view exist, so scrolling stays smooth.
 func TestPerfPanelScrolls100kFrames(t *testing.T) {
-	if os.Getenv("GATEWAYTOUR_PERF") == "" {
-		t.Skip("set GATEWAYTOUR_PERF=1 to measure scrolling through 100,000 frames")
-	}
+	skipUnlessPerf(t, "measure scrolling through 100,000 frames")
 	const frames = 100_000
 	p := newPanelServer(t, panelCourse(t))
 	if _, err := p.sb.Post(sandbox.GeneralChannelID, sandbox.DefaultMemberID, "a typical message"); err != nil {
