@@ -95,6 +95,7 @@
 
   function render(r) {
     current = r;
+    pane.parentElement.classList.toggle("no-selection", !r);
     if (!r) {
       pane.replaceChildren(el("p", "frame-detail-empty", "Select a frame to see its notes and payload."));
       return;

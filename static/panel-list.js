@@ -77,9 +77,9 @@
 
   function fill(row, r) {
     const [time, dir, op, t, s, size, summary] = row.children;
+    if (row.record !== r || !row.id) row.id = "frame-" + r.index;
     row.record = r;
     row.dataset.index = r.index;
-    row.id = "frame-" + r.index;
     row.dataset.dir = r.dir;
     const isREST = r.op == null && r.op_name === "REST";
     row.dataset.op = r.op != null ? r.op : isREST ? "rest" : "close";
@@ -105,6 +105,7 @@
   function countText(total) {
     if (!total) return clearedViews ? "View cleared · the server keeps every frame (Export has them)" : "No frames yet";
     let text = view.length === total ? `${total.toLocaleString()} frames` : `${view.length.toLocaleString()} of ${total.toLocaleString()} frames`;
+    if (clearedViews) text += " since Clear · the server keeps every frame";
     if (paused) text += ` · paused${heldWhilePaused ? `, ${heldWhilePaused.toLocaleString()} new` : ""}`;
     return text;
   }
