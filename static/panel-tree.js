@@ -59,14 +59,16 @@
     row.append(toggle);
     if (label) row.append(label, ": ");
     const summary = el("span", "jt-summary", `${open}…${close}`);
-    row.append(el("span", "j-punct jt-open", open), summary,
+    const opening = el("span", "j-punct jt-open", open);
+    opening.hidden = true;
+    row.append(opening, summary,
       el("span", "jt-count", ` ${size.toLocaleString()} ${array ? (size === 1 ? "item" : "items") : size === 1 ? "key" : "keys"}`));
     const children = el("div", "jt-children");
     children.hidden = true;
     const end = el("div", "jt-close j-punct", close);
     end.hidden = true;
     node.append(children, end);
-    node.tree = { value, keys, size, array, path, depth, terms, shown: 0, toggle, children, summary, end };
+    node.tree = { value, keys, size, array, path, depth, terms, shown: 0, toggle, children, summary, opening, end };
     if (depth >= MAX_DEPTH) {
       toggle.disabled = true;
       row.append(el("span", "jt-deep", ` nested deeper than ${MAX_DEPTH} levels: see Raw`));
@@ -107,6 +109,7 @@
     t.children.hidden = !open;
     t.end.hidden = !open;
     t.summary.hidden = open;
+    t.opening.hidden = !open;
     node.classList.toggle("open", open);
     return made;
   }
