@@ -110,8 +110,10 @@
     return text;
   }
 
+  let renders = 0; // how many times the list was drawn, for the tests
   function render() {
     dirty = false;
+    renders++;
     spacer.style.height = view.length * ROW + "px";
     if (follow) list.scrollTop = newestOnTop() ? 0 : list.scrollHeight;
     else if (addedOnTop) list.scrollTop += addedOnTop * ROW; // keep the rows the reader looks at still
@@ -314,5 +316,5 @@
     schedule();
   }
 
-  P.list = { applyFrameLink, select, mark, setSort, view: () => view, sort: () => ({ ...sort }), following: () => follow, selected: () => selected };
+  P.list = { applyFrameLink, select, mark, setSort, view: () => view, sort: () => ({ ...sort }), following: () => follow, renders: () => renders, selected: () => selected };
 })();

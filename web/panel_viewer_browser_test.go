@@ -186,3 +186,31 @@ func TestPanelCopyClearAndSplit(t *testing.T) {
 		t.Errorf("after Clear the server exports %d records, the page had %d", lines, held)
 	}
 }
+
+// TestPanelDrawsAtMostOncePerFrame posts a burst of messages: however many
+// batches arrive, the list is drawn at most once per animation frame.
+func TestPanelDrawsAtMostOncePerFrame(t *testing.T) {
+	p := newPanelServer(t, panelCourse(t))
+	b := newBrowser(t)
+	b.do(t, "open a lesson", chromedp.Navigate(p.ts.URL+"/lessons/first"))
+	b.waitTrue(t, "identified", `document.querySelector("#conn-state").dataset.kind === "identified"`)
+	evalIn[bool](t, b, `(() => {
+		window.__frames = 0;
+		window.__rendersAtStart = `+panelJS+`.list.renders();
+		const tick = () => { window.__frames++; requestAnimationFrame(tick); };
+		requestAnimationFrame(tick);
+		return true;
+	})()`)
+	const burst = 300
+	for i := range burst {
+		if _, err := p.sb.Post(sandbox.GeneralChannelID, sandbox.DefaultMemberID, fmt.Sprint("burst ", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.waitTrue(t, "the burst arrived", recordsWhere(`r.summary && r.summary.includes("burst 299")`)+" === 1")
+	got := evalIn[[]int](t, b, `[`+panelJS+`.list.renders() - window.__rendersAtStart, window.__frames]`)
+	if got[0] > got[1]+1 {
+		t.Errorf("the list was drawn %d times in %d animation frames", got[0], got[1])
+	}
+	t.Logf("%d messages: the list was drawn %d times in %d animation frames", burst, got[0], got[1])
+}
