@@ -147,14 +147,33 @@
   // reader who just started their own bot sees it at once. A connection
   // that stayed anonymous for seconds before identifying is the lesson's
   // own hello-world bot (its stream is the stepper's), not news.
-  const announced = new Set();
+  // The bots already offered are kept across reloads (a reader who
+  // dismissed one must not see it again), keyed by stream and gateway
+  // session, since stream ids start over when gatewaytour restarts.
+  const ANNOUNCED = "gatewaytour:announced-bots";
+  const announced = new Set((() => {
+    try {
+      return JSON.parse(localStorage.getItem(ANNOUNCED) || "[]");
+    } catch {
+      return [];
+    }
+  })());
+  const botKey = (s) => s.id + "@" + (s.state.session_id || s.label || "");
+  function markAnnounced(s) {
+    announced.add(botKey(s));
+    try {
+      localStorage.setItem(ANNOUNCED, JSON.stringify([...announced].slice(-50)));
+    } catch {
+      // Not kept: a reload may offer the bot once more.
+    }
+  }
   function announceBots(bots) {
     let fresh = null;
     for (const s of bots) {
-      if (announced.has(s.id)) continue;
-      if (s.state.kind === "closed" || s.state.kind === "stopped") announced.add(s.id);
+      if (announced.has(botKey(s))) continue;
+      if (s.state.kind === "closed" || s.state.kind === "stopped") markAnnounced(s);
       if (s.state.kind !== "identified") continue;
-      announced.add(s.id);
+      markAnnounced(s);
       if (s.id !== P.state.streamID && !(s.label || "").startsWith("a bot on the sandbox (")) fresh = s;
     }
     const notice = $("bot-notice");

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -212,8 +213,10 @@ func (s *Server) serveDisconnect(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, http.StatusOK, struct{}{})
 }
 
-// serveRecording loads an NDJSON export as a new stream. The body is the
-// file; ?name= is the file's name, shown as the stream's label.
+// serveRecording loads a recording as a new stream: an NDJSON export, or a
+// HAR file (from Chrome's DevTools or this panel), told apart by content.
+// The body is the file; ?name= is the file's name, shown as the stream's
+// label.
 func (s *Server) serveRecording(w http.ResponseWriter, r *http.Request) {
 	if !s.allowWrite(w, r) {
 		return
@@ -226,11 +229,21 @@ func (s *Server) serveRecording(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "recording"
 	}
-	info, err := h.ImportRecording(http.MaxBytesReader(w, r.Body, maxRecordingBody), truncate(name, 80))
+	body := bufio.NewReaderSize(http.MaxBytesReader(w, r.Body, maxRecordingBody), 4096)
+	head, _ := body.Peek(512)
+	importer, kind := h.ImportRecording, "recording"
+	if inspector.LooksLikeHAR(head) {
+		importer, kind = h.ImportHAR, "HAR file"
+	}
+	info, err := importer(body, truncate(name, 80))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, r, http.StatusRequestEntityTooLarge, "the recording is larger than %d MB", maxRecordingBody>>20)
+			writeError(w, r, http.StatusRequestEntityTooLarge, "the %s is larger than %d MB", kind, maxRecordingBody>>20)
+			return
+		}
+		if kind == "HAR file" {
+			writeError(w, r, http.StatusBadRequest, "could not open the HAR file: %v", err)
 			return
 		}
 		writeError(w, r, http.StatusBadRequest, "not a recording this panel can read: %v", err)
@@ -239,10 +252,16 @@ func (s *Server) serveRecording(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, http.StatusOK, info)
 }
 
-// serveExport downloads a stream as NDJSON, one record a line, tokens
-// already redacted by the annotator.
+// serveExport downloads a stream, tokens already redacted by the
+// annotator: NDJSON (one record a line) by default, or with ?format=har a
+// HAR 1.2 file that Chrome's DevTools opens.
 func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	if !allowRead(w, r) {
+		return
+	}
+	format := r.URL.Query().Get("format")
+	if format != "" && format != "ndjson" && format != "har" {
+		writeError(w, r, http.StatusBadRequest, `format must be "ndjson" or "har", not %q`, truncate(format, 20))
 		return
 	}
 	st, ok := s.stream(w, r)
@@ -250,15 +269,34 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	info := st.Info()
-	name := fmt.Sprintf("gatewaytour-%s-%s.ndjson", safeFileName(info.ID), time.Now().UTC().Format("20060102-150405"))
+	ext, contentType := "ndjson", "application/x-ndjson"
+	if format == "har" {
+		ext, contentType = "har", "application/json"
+	}
+	name := fmt.Sprintf("gatewaytour-%s-%s.%s", safeFileName(info.ID), time.Now().UTC().Format("20060102-150405"), ext)
 	h := w.Header()
-	h.Set("Content-Type", "application/x-ndjson")
+	h.Set("Content-Type", contentType)
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	h.Set("Cache-Control", "no-store")
 	if r.Method == http.MethodHead {
 		return
 	}
+	if format == "har" {
+		_ = st.Session().ExportHAR(w, harTarget(info, r.Host))
+		return
+	}
 	_ = st.Session().ExportNDJSON(w)
+}
+
+// harTarget names where a stream's traffic went: Discord for a connection
+// to it, else the sandbox this server mounts.
+func harTarget(info live.StreamInfo, host string) inspector.HARTarget {
+	t := inspector.HARTarget{Creator: "gatewaytour",
+		GatewayURL: "ws://" + host + "/gateway?v=10&encoding=json", APIBase: "http://" + host}
+	if info.State.Target == live.TargetDiscord {
+		t.GatewayURL, t.APIBase = "wss://gateway.discord.gg/?v=10&encoding=json", "https://discord.com"
+	}
+	return t
 }
 
 func safeFileName(s string) string {

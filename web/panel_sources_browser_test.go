@@ -99,7 +99,9 @@ func TestPanelSourcesInBrowser(t *testing.T) {
 	b.do(t, "select GUILD_CREATE", setField("#filter-event", "GUILD_CREATE"))
 	b.waitTrue(t, "a row per guild", `document.querySelectorAll(".frame-row:not([hidden])").length === 2`)
 	b.do(t, "click it", chromedp.Click(chromedp.CSS(".frame-row:not([hidden])")))
-	b.waitTrue(t, "its guild and members are marked", `document.querySelector('#payload .obj-guild[data-path="d"]') && document.querySelector('#payload .obj-member[data-path="d.members[0]"] .obj-user[data-path="d.members[0].user"]')`)
+	b.waitTrue(t, "its guild is marked, the tree open to depth 2", `document.querySelector('#payload .obj-guild[data-path="d"].open') && document.querySelector('#payload .obj-guild[data-path="d"] > .jt-children > .jt-node > .jt-row > .j-key')`)
+	b.do(t, "expand all", chromedp.Click(chromedp.CSS("#payload-expand")))
+	b.waitTrue(t, "its members are marked inside it", `document.querySelector('#payload .obj-member[data-path="d.members[0]"] .obj-user[data-path="d.members[0].user"]')`)
 	b.screenshot(t, "panel-recording-dark")
 
 	// A small laptop: the contents hide behind ☰, lesson and panel side by side.
