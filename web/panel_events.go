@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -34,6 +35,12 @@ const (
 	keepAliveEvery = 15 * time.Second
 	// reconnectMS is the retry delay EventSource uses after a drop.
 	reconnectMS = 1000
+	// eventWriteTimeout cuts off a viewer that stops reading (a frozen
+	// tab, a suspended laptop, a client that never reads): each write
+	// must be taken within this long, or the connection is closed and
+	// what the handler held is freed. The browser comes back on its own
+	// and resumes from Last-Event-ID.
+	eventWriteTimeout = 10 * time.Second
 )
 
 type gapEvent struct {
@@ -70,11 +77,13 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusBadRequest, "%v", err)
 		return
 	}
-	flusher, ok := w.(http.Flusher)
-	if !ok {
-		writeError(w, r, http.StatusInternalServerError, "streaming is not supported here")
+	// The stream outlives the server's read and write timeouts: lift them
+	// for this request and bound each write instead.
+	rc := http.NewResponseController(w)
+	if err := rc.SetReadDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
 		return
 	}
+	writeTimeout := cmp.Or(s.eventWriteTimeout, eventWriteTimeout)
 	hdr := w.Header()
 	hdr.Set("Content-Type", "text/event-stream")
 	hdr.Set("Cache-Control", "no-store")
@@ -94,13 +103,14 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	defer stopWatching()
 
 	out := bufio.NewWriterSize(w, 64<<10)
+	// deadline is set before an event is written (a large one reaches the
+	// connection before send), send pushes it out.
+	// (A writer without deadlines, ErrNotSupported, streams unbounded.)
+	deadline := func() { _ = rc.SetWriteDeadline(time.Now().Add(writeTimeout)) }
 	send := func() bool {
-		if out.Flush() != nil {
-			return false
-		}
-		flusher.Flush()
-		return true
+		return out.Flush() == nil && rc.Flush() == nil
 	}
+	deadline()
 	writeEvent(out, "", "", []byte("retry: "+strconv.Itoa(reconnectMS)))
 	writeEvent(out, "streams", "", mustJSON(streamsAnswer{Streams: h.Streams()}))
 	if restart {
@@ -118,6 +128,7 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		case <-s.streamsDone:
 			return
 		case b := <-batches:
+			deadline()
 			// A batch ends at a gap, so its records came before it.
 			if n := len(b.records); n > 0 {
 				writeEvent(out, "records", strconv.FormatInt(b.records[n-1].Index, 10), mustJSON(b.records))
@@ -130,8 +141,10 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 				changes = nil
 				continue
 			}
+			deadline()
 			writeEvent(out, "streams", "", mustJSON(streamsAnswer{Streams: h.Streams()}))
 		case <-keepAlive.C:
+			deadline()
 			_, _ = out.WriteString(": keep-alive\n\n")
 		}
 		if !send() {

@@ -40,23 +40,28 @@ type Config struct {
 	// HelloIdle ends a tab's walk and lets its stream go after this long
 	// unused; give it the idle time Hello was made with (default 15 min).
 	HelloIdle time.Duration
+
+	// eventWriteTimeout overrides the event stream's per-write deadline
+	// (tests shorten it); zero means eventWriteTimeout.
+	eventWriteTimeout time.Duration
 }
 
 // Server is the web room's http.Handler. Every page is rendered once in New;
 // a request only copies bytes.
 type Server struct {
-	mux      *http.ServeMux
-	handler  http.Handler
-	course   *lessons.Course
-	pages    map[string][]byte // lesson slug → rendered page
-	partials map[string][]byte // lesson slug → the lesson column alone
-	notFound []byte
-	search   []byte
-	assets   assetTable
-	live     *live.Hub
-	hello    *helloTabs
-	log      *slog.Logger
-	csrf     string
+	mux               *http.ServeMux
+	handler           http.Handler
+	course            *lessons.Course
+	pages             map[string][]byte // lesson slug → rendered page
+	partials          map[string][]byte // lesson slug → the lesson column alone
+	notFound          []byte
+	search            []byte
+	assets            assetTable
+	live              *live.Hub
+	hello             *helloTabs
+	log               *slog.Logger
+	csrf              string
+	eventWriteTimeout time.Duration // Config.eventWriteTimeout
 	// streamsDone ends every live event stream (CloseStreams).
 	streamsDone chan struct{}
 	closeOnce   sync.Once
@@ -89,7 +94,8 @@ func New(cfg Config) (*Server, error) {
 		log:      cfg.Logger,
 		csrf:     csrf,
 
-		streamsDone: make(chan struct{}),
+		eventWriteTimeout: cfg.eventWriteTimeout,
+		streamsDone:       make(chan struct{}),
 	}
 	if cfg.Hello != nil && cfg.Live != nil {
 		s.hello = newHelloTabs(cfg.Hello, cfg.Live, cfg.HelloIdle)
