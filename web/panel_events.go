@@ -72,6 +72,7 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	streamID := st.Info().ID
 	from, err := resumeFrom(r)
 	if err != nil {
 		writeError(w, r, http.StatusBadRequest, "%v", err)
@@ -102,21 +103,13 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	changes, stopWatching := h.WatchStreams()
 	defer stopWatching()
 
-	out := bufio.NewWriterSize(w, 64<<10)
-	// deadline is set before an event is written (a large one reaches the
-	// connection before send), send pushes it out.
-	// (A writer without deadlines, ErrNotSupported, streams unbounded.)
-	deadline := func() { _ = rc.SetWriteDeadline(time.Now().Add(writeTimeout)) }
-	send := func() bool {
-		return out.Flush() == nil && rc.Flush() == nil
-	}
-	deadline()
-	writeEvent(out, "", "", []byte("retry: "+strconv.Itoa(reconnectMS)))
-	writeEvent(out, "streams", "", mustJSON(streamsAnswer{Streams: h.Streams()}))
+	out := &eventWriter{out: bufio.NewWriterSize(w, 64<<10), rc: rc, timeout: writeTimeout}
+	out.event("", "", []byte("retry: "+strconv.Itoa(reconnectMS)))
+	out.event("streams", "", mustJSON(streamsAnswer{Streams: h.Streams()}))
 	if restart {
-		writeEvent(out, "reset", "", []byte(`{}`))
+		out.event("reset", "", []byte(`{}`))
 	}
-	if !send() {
+	if !out.send() {
 		return
 	}
 	keepAlive := time.NewTicker(keepAliveEvery)
@@ -128,29 +121,50 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		case <-s.streamsDone:
 			return
 		case b := <-batches:
-			deadline()
 			// A batch ends at a gap, so its records came before it.
 			if n := len(b.records); n > 0 {
-				writeEvent(out, "records", strconv.FormatInt(b.records[n-1].Index, 10), mustJSON(b.records))
+				out.event("records", strconv.FormatInt(b.records[n-1].Index, 10), mustJSON(b.records))
 			}
 			if b.gap != nil {
-				writeEvent(out, "gap", strconv.FormatInt(b.gap.Resume-1, 10), mustJSON(gapEvent{Missed: b.gap.Missed, Resume: b.gap.Resume}))
+				out.event("gap", strconv.FormatInt(b.gap.Resume-1, 10), mustJSON(gapEvent{Missed: b.gap.Missed, Resume: b.gap.Resume}))
 			}
 		case _, open := <-changes:
 			if !open {
 				changes = nil
 				continue
 			}
-			deadline()
-			writeEvent(out, "streams", "", mustJSON(streamsAnswer{Streams: h.Streams()}))
+			if _, still := h.Stream(streamID); !still {
+				return // the stream was removed: nothing more will come
+			}
+			out.event("streams", "", mustJSON(streamsAnswer{Streams: h.Streams()}))
 		case <-keepAlive.C:
-			deadline()
-			_, _ = out.WriteString(": keep-alive\n\n")
+			out.event("", "", []byte(": keep-alive"))
 		}
-		if !send() {
+		if !out.send() {
 			return
 		}
 	}
+}
+
+// eventWriter writes events to one viewer, each within the write timeout.
+// The deadline starts when an event's (already encoded) bytes start going
+// out, so it measures the viewer's reading, not our encoding. A
+// ResponseWriter without deadlines (ErrNotSupported) streams unbounded.
+type eventWriter struct {
+	out     *bufio.Writer
+	rc      *http.ResponseController
+	timeout time.Duration
+}
+
+func (e *eventWriter) event(event, id string, data []byte) {
+	_ = e.rc.SetWriteDeadline(time.Now().Add(e.timeout))
+	writeEvent(e.out, event, id, data)
+}
+
+// send pushes what was written to the viewer; false when it has gone or
+// fell too far behind.
+func (e *eventWriter) send() bool {
+	return e.out.Flush() == nil && e.rc.Flush() == nil
 }
 
 // resumeFrom is where the stream starts: after Last-Event-ID on a
@@ -231,7 +245,7 @@ func collect(b *batch, rec inspector.Record, err error) bool {
 }
 
 // writeEvent writes one Server-Sent Event. data never holds a newline: it
-// is compact JSON (or the retry line when event is "").
+// is compact JSON (or, when event is "", a retry line or a comment).
 func writeEvent(w *bufio.Writer, event, id string, data []byte) {
 	if event == "" {
 		_, _ = w.Write(data)

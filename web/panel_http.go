@@ -19,9 +19,8 @@ import (
 
 // Limits on what the panel accepts.
 const (
-	maxConnectBody   = 16 << 10  // a token and a list of intent names
-	maxRecordingBody = 256 << 20 // an hour of a busy bot is tens of megabytes
-	maxTokenLength   = 256
+	maxConnectBody = 16 << 10 // a token and a list of intent names
+	maxTokenLength = 256
 )
 
 func (s *Server) panelRoutes() {
@@ -32,6 +31,7 @@ func (s *Server) panelRoutes() {
 	s.mux.HandleFunc("POST /panel/connect", s.serveConnect)
 	s.mux.HandleFunc("POST /panel/disconnect", s.serveDisconnect)
 	s.mux.HandleFunc("POST /panel/recording", s.serveRecording)
+	s.mux.HandleFunc("DELETE /panel/streams/{id}", s.serveRemoveStream)
 }
 
 // writeJSON answers with v as JSON.
@@ -234,33 +234,6 @@ func (s *Server) serveDisconnect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, r, http.StatusOK, struct{}{})
-}
-
-// serveRecording loads an NDJSON export as a new stream. The body is the
-// file; ?name= is the file's name, shown as the stream's label.
-func (s *Server) serveRecording(w http.ResponseWriter, r *http.Request) {
-	if !s.allowWrite(w, r) {
-		return
-	}
-	h, ok := s.hub(w, r)
-	if !ok {
-		return
-	}
-	name := strings.TrimSpace(r.URL.Query().Get("name"))
-	if name == "" {
-		name = "recording"
-	}
-	info, err := h.ImportRecording(http.MaxBytesReader(w, r.Body, maxRecordingBody), truncate(name, 80))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeError(w, r, http.StatusRequestEntityTooLarge, "the recording is larger than %d MB", maxRecordingBody>>20)
-			return
-		}
-		writeError(w, r, http.StatusBadRequest, "not a recording this panel can read: %v", err)
-		return
-	}
-	writeJSON(w, r, http.StatusOK, info)
 }
 
 // serveExport downloads a stream as NDJSON, one record a line, tokens

@@ -100,5 +100,7 @@ func Run(ctx context.Context, cfg Config) error {
 // the server has stopped all the same.
 type ShutdownError struct{ Err error }
 
-func (e *ShutdownError) Error() string { return "connections were still open at shutdown: " + e.Err.Error() }
+func (e *ShutdownError) Error() string {
+	return "connections were still open at shutdown: " + e.Err.Error()
+}
 func (e *ShutdownError) Unwrap() error { return e.Err }
