@@ -46,7 +46,17 @@ type Config struct {
 	AllowHosts []string
 	// Logger receives the server's own errors (a TLS probe, a bad request).
 	Logger *slog.Logger
+	// Timeouts replaces the package's when not nil (tests shorten them).
+	Timeouts *Timeouts
 }
+
+// Timeouts are a server's connection bounds; see the constants.
+type Timeouts struct {
+	ReadHeader, Read, Write, Idle time.Duration
+}
+
+// defaults are the timeouts every command's server uses.
+var defaults = Timeouts{ReadHeader: ReadHeaderTimeout, Read: ReadTimeout, Write: WriteTimeout, Idle: IdleTimeout}
 
 // New builds the server: the Host guard in front of the whole handler, and
 // the read, write and idle timeouts.
@@ -62,12 +72,16 @@ func New(cfg Config) (*http.Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	t := defaults
+	if cfg.Timeouts != nil {
+		t = *cfg.Timeouts
+	}
 	return &http.Server{
 		Handler:           guard.Wrap(cfg.Handler),
-		ReadHeaderTimeout: ReadHeaderTimeout,
-		ReadTimeout:       ReadTimeout,
-		WriteTimeout:      WriteTimeout,
-		IdleTimeout:       IdleTimeout,
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		WriteTimeout:      t.Write,
+		IdleTimeout:       t.Idle,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}, nil
