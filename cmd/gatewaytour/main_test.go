@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -99,10 +98,10 @@ func startCommand(t *testing.T, cmd command, urlOnStderr bool, args ...string) (
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	outR, outW := io.Pipe()
-	var errs lockedBuilder
-	stdout, stderr := io.Writer(outW), io.Writer(&errs)
+	errs := &lockedWriter{w: &strings.Builder{}}
+	stdout, stderr := io.Writer(outW), io.Writer(errs)
 	if urlOnStderr {
-		stdout, stderr = io.Discard, io.MultiWriter(outW, &errs)
+		stdout, stderr = io.Discard, io.MultiWriter(outW, errs)
 	}
 	exit := make(chan int, 1)
 	go func() {
@@ -146,19 +145,9 @@ func startCommand(t *testing.T, cmd command, urlOnStderr bool, args ...string) (
 	return url, stop
 }
 
-type lockedBuilder struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuilder) Write(p []byte) (int, error) {
+// String is what was written so far (to a strings.Builder).
+func (l *lockedWriter) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuilder) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	return l.w.(*strings.Builder).String()
 }
