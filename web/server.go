@@ -49,19 +49,20 @@ type Config struct {
 // Server is the web room's http.Handler. Every page is rendered once in New;
 // a request only copies bytes.
 type Server struct {
-	mux               *http.ServeMux
-	handler           http.Handler
-	course            *lessons.Course
-	pages             map[string][]byte // lesson slug → rendered page
-	partials          map[string][]byte // lesson slug → the lesson column alone
-	notFound          []byte
-	search            []byte
-	assets            assetTable
-	live              *live.Hub
-	hello             *helloTabs
-	log               *slog.Logger
-	csrf              string
-	eventWriteTimeout time.Duration // Config.eventWriteTimeout
+	mux      *http.ServeMux
+	handler  http.Handler
+	course   *lessons.Course
+	pages    map[string][]byte // lesson slug → rendered page
+	partials map[string][]byte // lesson slug → the lesson column alone
+	notFound []byte
+	search   []byte
+	assets   assetTable
+	live     *live.Hub
+	hello    *helloTabs
+	log      *slog.Logger
+	csrf     string
+	// eventWriteTimeout is Config.eventWriteTimeout.
+	eventWriteTimeout time.Duration
 	// streamsDone ends every live event stream (CloseStreams).
 	streamsDone chan struct{}
 	closeOnce   sync.Once
@@ -94,8 +95,9 @@ func New(cfg Config) (*Server, error) {
 		log:      cfg.Logger,
 		csrf:     csrf,
 
+		streamsDone: make(chan struct{}),
+
 		eventWriteTimeout: cfg.eventWriteTimeout,
-		streamsDone:       make(chan struct{}),
 	}
 	if cfg.Hello != nil && cfg.Live != nil {
 		s.hello = newHelloTabs(cfg.Hello, cfg.Live, cfg.HelloIdle)
