@@ -19,11 +19,13 @@ import (
 	"gatewaytour/inspector"
 	"gatewaytour/inspector/gateway"
 	"gatewaytour/inspector/sandbox"
+	"gatewaytour/internal/httpserver"
 )
 
-// withTimeouts serves p's site on a second loopback server whose read,
-// write and idle timeouts are d, as the real server's are (only shorter),
-// without the response tee. The returned copy of p talks to it.
+// withTimeouts serves p's site on a second loopback server built as every
+// command builds its own (internal/httpserver: the Host guard, and read,
+// write and idle timeouts, here all d), without the response tee. The
+// returned copy of p talks to it.
 func withTimeouts(t *testing.T, p *panelServer, d time.Duration) *panelServer {
 	t.Helper()
 	return serveAgain(t, p, d, 0)
@@ -34,11 +36,16 @@ func withTimeouts(t *testing.T, p *panelServer, d time.Duration) *panelServer {
 // server after kilobytes rather than the megabytes the kernel would buffer.
 func serveAgain(t *testing.T, p *panelServer, d time.Duration, sendBuffer int) *panelServer {
 	t.Helper()
-	ts := httptest.NewUnstartedServer(p.site)
+	ts := httptest.NewUnstartedServer(nil)
 	if sendBuffer > 0 {
 		ts.Listener = smallSendBuffers{ts.Listener, sendBuffer}
 	}
-	ts.Config.ReadHeaderTimeout, ts.Config.ReadTimeout, ts.Config.WriteTimeout, ts.Config.IdleTimeout = d, d, d, d
+	srv, err := httpserver.New(httpserver.Config{Handler: p.site, Listener: ts.Listener,
+		Timeouts: &httpserver.Timeouts{ReadHeader: d, Read: d, Write: d, Idle: d}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Config = srv
 	ts.Start()
 	t.Cleanup(ts.Close)
 	q := *p

@@ -78,12 +78,10 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusBadRequest, "%v", err)
 		return
 	}
-	// The stream outlives the server's read and write timeouts: lift them
-	// for this request and bound each write instead.
+	// The stream outlives the server's write timeout (its read timeout
+	// ends once the request is read): each write gets a deadline of its
+	// own instead.
 	rc := http.NewResponseController(w)
-	if err := rc.SetReadDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
-		return
-	}
 	writeTimeout := cmp.Or(s.eventWriteTimeout, eventWriteTimeout)
 	hdr := w.Header()
 	hdr.Set("Content-Type", "text/event-stream")
