@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,8 +19,8 @@ import (
 
 // Limits on what the panel accepts.
 const (
-	maxConnectBody   = 16 << 10  // a token and a list of intent names
-	maxRecordingBody = 256 << 20 // an hour of a busy bot is tens of megabytes
+	maxConnectBody = 16 << 10 // a token and a list of intent names
+	maxTokenLength = 256
 )
 
 func (s *Server) panelRoutes() {
@@ -33,6 +32,7 @@ func (s *Server) panelRoutes() {
 	s.mux.HandleFunc("POST /panel/disconnect", s.serveDisconnect)
 	s.mux.HandleFunc("POST /panel/recording", s.serveRecording)
 	s.mux.HandleFunc("GET /panel/join", s.serveJoin)
+	s.mux.HandleFunc("DELETE /panel/streams/{id}", s.serveRemoveStream)
 }
 
 // writeJSON answers with v as JSON.
@@ -211,45 +211,6 @@ func (s *Server) serveDisconnect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, r, http.StatusOK, struct{}{})
-}
-
-// serveRecording loads a recording as a new stream: an NDJSON export, or a
-// HAR file (from Chrome's DevTools or this panel), told apart by content.
-// The body is the file; ?name= is the file's name, shown as the stream's
-// label.
-func (s *Server) serveRecording(w http.ResponseWriter, r *http.Request) {
-	if !s.allowWrite(w, r) {
-		return
-	}
-	h, ok := s.hub(w, r)
-	if !ok {
-		return
-	}
-	name := strings.TrimSpace(r.URL.Query().Get("name"))
-	if name == "" {
-		name = "recording"
-	}
-	body := bufio.NewReaderSize(http.MaxBytesReader(w, r.Body, maxRecordingBody), 4096)
-	head, _ := body.Peek(512)
-	importer, kind := h.ImportRecording, "recording"
-	if inspector.LooksLikeHAR(head) {
-		importer, kind = h.ImportHAR, "HAR file"
-	}
-	info, err := importer(body, truncate(name, 80))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeError(w, r, http.StatusRequestEntityTooLarge, "the %s is larger than %d MB", kind, maxRecordingBody>>20)
-			return
-		}
-		if kind == "HAR file" {
-			writeError(w, r, http.StatusBadRequest, "could not open the HAR file: %v", err)
-			return
-		}
-		writeError(w, r, http.StatusBadRequest, "not a recording this panel can read: %v", err)
-		return
-	}
-	writeJSON(w, r, http.StatusOK, info)
 }
 
 // serveExport downloads a stream, tokens already redacted by the
