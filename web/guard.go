@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"gatewaytour/internal/hostguard"
+	"gatewaytour/inspector/hostguard"
 )
 
 // The panel's routes can read every frame and drive a connection that may

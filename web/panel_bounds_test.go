@@ -19,7 +19,7 @@ import (
 	"gatewaytour/inspector"
 	"gatewaytour/inspector/gateway"
 	"gatewaytour/inspector/sandbox"
-	"gatewaytour/internal/httpserver"
+	"gatewaytour/inspector/httpserver"
 )
 
 // withTimeouts serves p's site on a second loopback server built as every

@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"gatewaytour/internal/hostguard"
+	"gatewaytour/inspector/hostguard"
 )
 
 // contentSecurityPolicy allows nothing but this server's own files: no inline

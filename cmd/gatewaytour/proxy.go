@@ -18,8 +18,8 @@ import (
 	"gatewaytour/inspector/gateway"
 	"gatewaytour/inspector/proxy"
 	"gatewaytour/inspector/watch"
-	"gatewaytour/internal/hostguard"
-	"gatewaytour/internal/httpserver"
+	"gatewaytour/inspector/hostguard"
+	"gatewaytour/inspector/httpserver"
 )
 
 // runProxy passes a bot's traffic through to Discord (or another upstream)

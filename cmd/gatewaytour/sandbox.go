@@ -17,8 +17,8 @@ import (
 
 	"gatewaytour/inspector/gateway"
 	"gatewaytour/inspector/sandbox"
-	"gatewaytour/internal/hostguard"
-	"gatewaytour/internal/httpserver"
+	"gatewaytour/inspector/hostguard"
+	"gatewaytour/inspector/httpserver"
 	"gatewaytour/web"
 )
 

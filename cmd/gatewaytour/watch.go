@@ -16,8 +16,8 @@ import (
 	"gatewaytour/inspector/gateway"
 	"gatewaytour/inspector/sandbox"
 	"gatewaytour/inspector/watch"
-	"gatewaytour/internal/hostguard"
-	"gatewaytour/internal/httpserver"
+	"gatewaytour/inspector/hostguard"
+	"gatewaytour/inspector/httpserver"
 )
 
 // runWatch prints annotated frames in the terminal: the sandbox's by default,

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"gatewaytour/inspector/gateway"
-	"gatewaytour/internal/hostguard"
+	"gatewaytour/inspector/hostguard"
 )
 
 // ConnInfo describes one live gateway connection.

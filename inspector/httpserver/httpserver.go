@@ -11,7 +11,7 @@ import (
 	"net/http"
 	"time"
 
-	"gatewaytour/internal/hostguard"
+	"gatewaytour/inspector/hostguard"
 )
 
 // The bounds every connection lives within. The long-lived answers (the
