@@ -54,16 +54,35 @@ func (s *Server) identify(c *conn, d json.RawMessage) (gateway.CloseCode, string
 	if ready.Shard == nil {
 		ready.Shard = &[2]int{0, 1}
 	}
-	if ownsGuild(id.Shard, GuildID) {
-		ready.Guilds = append(ready.Guilds, gateway.UnavailableGuild{ID: GuildID, Unavailable: true})
+	var held []*guildState
+	for _, g := range s.world.guilds {
+		if ownsGuild(id.Shard, g.guild.ID) {
+			held = append(held, g)
+			ready.Guilds = append(ready.Guilds, gateway.UnavailableGuild{ID: g.guild.ID, Unavailable: true})
+		}
 	}
 	s.pushLocked(sess, "READY", mustJSON(ready))
 	// GUILD_CREATE is gated like any event: a bot without GUILDS hears of its
-	// guild only through READY's unavailable list.
-	if info, _ := gateway.LookupEvent("GUILD_CREATE"); ownsGuild(id.Shard, GuildID) && info.Allowed(sess.intents, true) {
-		s.pushLocked(sess, "GUILD_CREATE", mustJSON(s.world.guildCreate(sess.intents)))
+	// guilds only through READY's unavailable list.
+	if info, _ := gateway.LookupEvent("GUILD_CREATE"); info.Allowed(sess.intents, true) {
+		for _, g := range held {
+			s.pushLocked(sess, "GUILD_CREATE", mustJSON(g.guildCreate(sess.intents, largeThreshold(id.LargeThreshold))))
+		}
 	}
 	return 0, ""
+}
+
+// largeThreshold is Identify's large_threshold: 50 unless given, at most 250.
+func largeThreshold(n int) int {
+	switch {
+	case n <= 0:
+		return 50
+	case n < 50:
+		return 50
+	case n > 250:
+		return 250
+	}
+	return n
 }
 
 // resume picks up a session on this connection: replays what the client

@@ -60,6 +60,26 @@ const (
 	DefaultMemberID gateway.Snowflake = 1302331392000131072
 	// DMChannelID is a direct-message channel between DefaultMemberID and the bot.
 	DMChannelID gateway.Snowflake = 1350408182169731072
+
+	// BotRoleID is the bot's own managed role in the home guild, below
+	// Moderator and above Member: the bot can manage Member, not Moderator.
+	BotRoleID       gateway.Snowflake = 1350038496215171074
+	AnnouncementsID gateway.Snowflake = 1350045794304000000 // an announcement channel
+	// StaffChannelID is hidden from @everyone and shown to Moderator by
+	// overwrites: the bot cannot see it (50001 Missing Access).
+	StaffChannelID gateway.Snowflake = 1350047052595200000
+	// IntroThreadID is a public thread in #general.
+	IntroThreadID gateway.Snowflake = 1352205022003200000
+
+	// CommunityGuildID is a second, large guild (over 1,000 members, so
+	// libraries chunk it in several GUILD_MEMBERS_CHUNKs). With two shards it
+	// sits on shard 1 and GuildID on shard 0.
+	CommunityGuildID    gateway.Snowflake = 1360675838365794304
+	CommunityCategoryID gateway.Snowflake = 1360675838365794305
+	CommunityGeneralID  gateway.Snowflake = 1360675838365794306
+	CommunityVoiceID    gateway.Snowflake = 1360675838365794307
+	CommunityBotRoleID  gateway.Snowflake = 1360675838365794308
+	RegularRoleID       gateway.Snowflake = 1360675838365794309
 )
 
 // PrivilegedNone, as Config.EnabledPrivileged, enables no privileged intent
@@ -133,9 +153,13 @@ type Server struct {
 	live     int // connections attached to a session: the activity loop runs while > 0
 	activity *activityLoop
 	starts   sessionStarts
-	closed   bool
+	// memberRequests is when each session last asked for a guild's whole
+	// member list (op 8), for Discord's one-per-30-seconds limit.
+	memberRequests map[memberRequestKey]time.Time
+	closed         bool
 
 	limits *restLimiter
+	apps   *appState // commands and interactions (commands.go, interactions.go), made on first use
 	obs    observers
 
 	activityEvents  atomic.Int64 // scripted events generated, for tests
@@ -152,6 +176,8 @@ func New(cfg Config) *Server {
 		ids:      &gateway.SnowflakeGenerator{Worker: 1, Process: 2},
 		sessions: map[string]*session{},
 		conns:    map[string]*conn{},
+
+		memberRequests: map[memberRequestKey]time.Time{},
 	}
 	s.world = newWorld(cfg.Now())
 	s.limits = newRESTLimiter(cfg.Now)
