@@ -142,8 +142,8 @@ func (c *Client) dialURL(base string) (string, error) {
 	q := u.Query()
 	q.Set("v", "10")
 	q.Set("encoding", "json")
-	if c.cfg.Compress == CompressZlibStream {
-		q.Set("compress", "zlib-stream")
+	if compress := c.cfg.Compress.param(); compress != "" {
+		q.Set("compress", compress)
 	}
 	u.RawQuery = q.Encode()
 	return u.String(), nil

@@ -31,7 +31,21 @@ const (
 	CompressZlibStream Compression = iota
 	// CompressNone receives plain text frames.
 	CompressNone
+	// CompressZstdStream asks for compress=zstd-stream, as discord.py 2.7
+	// does where a zstd module is installed.
+	CompressZstdStream
 )
+
+// param is the gateway URL's compress value, "" for none.
+func (c Compression) param() string {
+	switch c {
+	case CompressZlibStream:
+		return gateway.CompressZlibStream
+	case CompressZstdStream:
+		return gateway.CompressZstdStream
+	}
+	return ""
+}
 
 // Config says where to connect and as whom. Only Token is required.
 type Config struct {

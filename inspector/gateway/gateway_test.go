@@ -190,3 +190,21 @@ func TestOpcodes(t *testing.T) {
 		t.Fatal("ClientMaySend")
 	}
 }
+
+func TestJSONProblemNamesFieldsNotGoTypes(t *testing.T) {
+	var id Identify
+	for in, want := range map[string]string{
+		`{"intents":"all"}`: "field intents must be a number, not a string",
+		`{"shard":{"a":1}}`: "field shard must be an array, not an object",
+		`{"token":`:         "not valid JSON at byte",
+	} {
+		got := JSONProblem(json.Unmarshal([]byte(in), &id))
+		if !strings.Contains(got, want) || strings.Contains(got, "Go ") || strings.Contains(got, "gateway.") {
+			t.Errorf("%s: %q, want %q", in, got, want)
+		}
+	}
+	var r RequestGuildMembers
+	if got := JSONProblem(json.Unmarshal([]byte(`{"guild_id":"abc"}`), &r)); got != `"abc" is not a snowflake` {
+		t.Errorf("snowflake: %q", got)
+	}
+}

@@ -2,7 +2,11 @@ package gateway
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
 )
 
 // Payload is the envelope every gateway frame uses, in both directions.
@@ -152,4 +156,56 @@ type SessionStartLimit struct {
 	Remaining      int `json:"remaining"`
 	ResetAfter     int `json:"reset_after"`
 	MaxConcurrency int `json:"max_concurrency"`
+}
+
+// JSONProblem says what is wrong with a payload's JSON in the protocol's own
+// terms, for a close reason or an error a bot author reads: which field
+// holds what, never Go's type names (an encoding/json error names the Go
+// struct and type it was decoding into, which mean nothing outside this code).
+func JSONProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		want := "of another type"
+		if te.Type != nil {
+			want = jsonKind(te.Type)
+		}
+		got := map[string]string{"string": "a string", "number": "a number", "bool": "a boolean",
+			"array": "an array", "object": "an object"}[te.Value]
+		if got == "" {
+			got = te.Value // "number 1.5": a number out of the field's range
+		}
+		if te.Field == "" {
+			return "the value must be " + want + ", not " + got
+		}
+		return "field " + te.Field + " must be " + want + ", not " + got
+	case errors.As(err, &se):
+		return "not valid JSON at byte " + strconv.FormatInt(se.Offset, 10)
+	case err == nil:
+		return ""
+	}
+	return strings.TrimPrefix(err.Error(), "gateway: ")
+}
+
+// jsonKind names the JSON a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	}
+	return "of another type"
 }

@@ -1,12 +1,13 @@
 // Package proxy passes a bot's traffic through to Discord unchanged while
 // showing it: REST calls under /api/ are forwarded to the upstream, and the
-// gateway websocket is relayed frame by frame, decoded (zlib-stream
-// included) for a sink. The only changes are the gateway addresses in
-// GET /gateway, /gateway/bot and READY's resume_gateway_url, rewritten to
-// the proxy's own so the bot keeps talking through it (resumes included).
-// Because of that one rewrite, a zlib-stream connection carries the
-// upstream's own bytes until READY and the proxy's re-compression of the
-// same messages after it. The token passing through is never logged and
+// gateway websocket is relayed frame by frame, decoded (zlib-stream and
+// zstd-stream included) for a sink. The only changes are the gateway
+// addresses in GET /gateway, /gateway/bot and READY's resume_gateway_url,
+// rewritten to the proxy's own so the bot keeps talking through it (resumes
+// included). Because of that one rewrite, a zlib-stream connection carries
+// the upstream's own bytes until READY and the proxy's re-compression of the
+// same messages after it; a zstd-stream connection is the proxy's
+// re-compression throughout. The token passing through is never logged and
 // never reaches the sink: Authorization headers are not recorded, and the
 // tokens seen there and in Identify/Resume are scrubbed from every frame.
 package proxy
