@@ -170,7 +170,7 @@ func (s *Server) getApplication(c *restCall) {
 		"id": ApplicationID, "name": "Tour Bot", "description": "The gatewaytour sandbox's bot.",
 		"icon": nil, "rpc_origins": []string{}, "bot_public": true, "bot_require_code_grant": false,
 		"owner": owner, "verify_key": "5a6e6f8c0d1b2a3948576a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f809",
-		"flags": appFlags(s.cfg.EnabledPrivileged), "team": nil, "bot": botUser(),
+		"flags": appFlags(s.EnabledPrivileged()), "team": nil, "bot": botUser(),
 		"interactions_endpoint_url": nil, "summary": "", "guild_id": GuildID,
 		"install_params": map[string]any{"scopes": []string{"bot", "applications.commands"}, "permissions": "2048"},
 	})
