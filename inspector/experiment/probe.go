@@ -171,4 +171,3 @@ var probes = map[string]func(*run) error{
 		return err
 	}),
 }
-
