@@ -67,6 +67,7 @@ func (r *run) comeback(after inspector.Record) (replayed []int64, err error) {
 		}
 		if *rec.T != "RESUMED" {
 			replayed = append(replayed, deref(rec.S))
+			r.step(stream, rec.Index, "replayed: %s with its original s %d", *rec.T, deref(rec.S))
 			continue
 		}
 		r.step(stream, rec.Index, "%s", resumedText(replayed))
