@@ -41,38 +41,42 @@ func (r *run) comeback(after inspector.Record) (replayed []int64, err error) {
 	}); err != nil {
 		return nil, err
 	}
-	login, err := r.see("Resume or Identify", anyOf(isOp(gateway.Send, gateway.OpResume), isOp(gateway.Send, gateway.OpIdentify)), func(rec inspector.Record) string {
-		if *rec.Op == gateway.OpIdentify {
-			return "the client sent Identify (op 2): a new session, the old one's events are gone"
-		}
-		return fmt.Sprintf("the client sent Resume (op 6) with seq %d, the last s it had", resumeSeq(rec))
-	})
+	login, err := r.see("Resume or Identify", anyOf(isOp(gateway.Send, gateway.OpResume), isOp(gateway.Send, gateway.OpIdentify)), describeLogin)
 	if err != nil {
 		return nil, err
 	}
-	if *login.Op == gateway.OpIdentify {
-		ready, err := r.see("READY", isEvent("READY"), func(rec inspector.Record) string {
-			return fmt.Sprintf("READY (s %d): logged in again with a fresh session_id", deref(rec.S))
-		})
-		if err == nil {
-			r.tg.session = sessionIDOf(ready)
-			r.w.tg.session = r.tg.session
-		}
-		return nil, err
-	}
+	identified := *login.Op == gateway.OpIdentify
 	for {
-		stream, rec, err := r.w.next(r.ctx, "RESUMED", isOp(gateway.Recv, gateway.OpDispatch))
+		stream, rec, err := r.w.next(r.ctx, "RESUMED or READY", anyOf(isOp(gateway.Recv, gateway.OpDispatch), isOp(gateway.Recv, gateway.OpInvalidSession), isOp(gateway.Send, gateway.OpIdentify)))
 		if err != nil {
 			return replayed, err
 		}
-		if *rec.T != "RESUMED" {
+		switch {
+		case *rec.Op == gateway.OpInvalidSession:
+			r.step(stream, rec.Index, "op 9 Invalid Session with d: %s: the session cannot be resumed, so the client must identify afresh", payloadD(rec))
+		case *rec.Op == gateway.OpIdentify:
+			identified = true
+			r.step(stream, rec.Index, "%s", describeLogin(rec))
+		case *rec.T == "READY" && identified:
+			r.step(stream, rec.Index, "READY (s %d): logged in again with a fresh session_id", deref(rec.S))
+			r.tg.session = sessionIDOf(rec)
+			r.w.tg.session = r.tg.session
+			return nil, nil
+		case *rec.T == "RESUMED":
+			r.step(stream, rec.Index, "%s", resumedText(replayed))
+			return replayed, nil
+		case !identified:
 			replayed = append(replayed, deref(rec.S))
 			r.step(stream, rec.Index, "replayed: %s with its original s %d", *rec.T, deref(rec.S))
-			continue
 		}
-		r.step(stream, rec.Index, "%s", resumedText(replayed))
-		return replayed, nil
 	}
+}
+
+func describeLogin(rec inspector.Record) string {
+	if *rec.Op == gateway.OpIdentify {
+		return "the client sent Identify (op 2): a new session, the old one's events are gone"
+	}
+	return fmt.Sprintf("the client sent Resume (op 6) with seq %d, the last s it had", resumeSeq(rec))
 }
 
 func resumedText(replayed []int64) string {

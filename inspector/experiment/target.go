@@ -23,6 +23,7 @@ type target struct {
 	// connection is found by it, and it changes when the target identifies
 	// afresh.
 	session string
+	peer    string // a bot's library, from its stream's label
 }
 
 func (e *Engine) target(stream string) (target, error) {
@@ -41,7 +42,7 @@ func (e *Engine) target(stream string) (target, error) {
 		}
 		return target{key: stream, label: "the inspector's own connection", stream: stream, session: info.State.SessionID}, nil
 	case live.KindSandboxBot:
-		tg := target{key: stream, label: info.Label + " (" + stream + ")", stream: stream, bot: true}
+		tg := target{key: stream, label: info.Label + " (" + stream + ")", stream: stream, bot: true, peer: peerOf(info.Label, stream)}
 		for _, c := range e.sb.Connections() {
 			if c.ID == stream {
 				tg.session = c.SessionID
@@ -94,10 +95,14 @@ type watcher struct {
 	tg      *target
 	streams []*followed
 	known   map[string]bool
+	before  map[string]bool // streams that existed when the experiment began
 }
 
 func newWatcher(e *Engine, tg target) *watcher {
-	w := &watcher{e: e, tg: &tg, known: map[string]bool{}}
+	w := &watcher{e: e, tg: &tg, known: map[string]bool{}, before: map[string]bool{}}
+	for _, s := range e.hub.Streams() {
+		w.before[s.ID] = true
+	}
 	w.add(tg.stream, false)
 	return w
 }
@@ -117,7 +122,9 @@ func (w *watcher) add(id string, fromStart bool) {
 	w.streams = append(w.streams, &followed{id: id, sess: st.Session(), next: next})
 }
 
-// followResumed picks up the streams of a bot's new connections.
+// followResumed picks up the streams of a bot's new connections: those that
+// carry its session, and, since a library may have to identify afresh, any
+// new stream of a bot with the same name that appeared during the experiment.
 func (w *watcher) followResumed() {
 	if !w.tg.bot {
 		return
@@ -127,6 +134,16 @@ func (w *watcher) followResumed() {
 			w.add(c.ID, true)
 		}
 	}
+	for _, s := range w.e.hub.Streams() {
+		if s.Kind == live.KindSandboxBot && !w.known[s.ID] && !w.before[s.ID] && peerOf(s.Label, s.ID) == w.tg.peer {
+			w.add(s.ID, true)
+		}
+	}
+}
+
+// peerOf is the library part of a bot stream's label.
+func peerOf(label, id string) string {
+	return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(label), "("+id+")"))
 }
 
 // errMissing says which expected frame never came.
