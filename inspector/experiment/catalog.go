@@ -23,7 +23,7 @@ type Spec struct {
 
 func (s Spec) whyInspectorOnly() string {
 	if s.probe {
-		return "it opens a throwaway connection of its own that does the wrong thing, so no bot's session is touched"
+		return "it opens a throwaway connection (or makes REST calls) of its own that does the wrong thing, so no bot's session is touched"
 	}
 	return "it logs the inspector in again with other intents, which cannot be done to someone else's bot"
 }
@@ -77,11 +77,17 @@ var catalog = []Spec{
 	{Name: "rate-limited", Title: "Send 121 frames in a burst", probe: true,
 		Promise:  "A throwaway connection sends 121 heartbeats at once: watch the 4008 close.",
 		Produces: []string{"op=1", "close=4008"}},
+	{Name: "rate-limit", Title: "Run into a REST rate limit", probe: true, run: runRateLimit,
+		Promise:  "The bot posts in #bot-commands until the route's bucket (5 per 5 s) is empty: watch X-RateLimit-Remaining count down, then the 429 with retry_after (the messages are deleted afterwards).",
+		Produces: []string{"rest=200", "rest=429"}},
+	{Name: "unknown-message", Title: "Fetch a message that does not exist (10008)", probe: true, run: runUnknownMessage,
+		Promise:  "The bot asks for a message id that #general does not hold: watch the 404 with JSON code 10008, Unknown Message.",
+		Produces: []string{"rest=404"}},
 }
 
 func init() {
 	for i := range catalog {
-		if catalog[i].probe {
+		if catalog[i].probe && catalog[i].run == nil {
 			catalog[i].run = probes[catalog[i].Name]
 		}
 	}

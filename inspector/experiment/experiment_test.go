@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http/httptest"
@@ -77,6 +78,9 @@ func produces(rec inspector.Record, what string) bool {
 		return rec.T != nil && *rec.T == value
 	case "close":
 		return rec.Close != nil && fmt.Sprint(int(rec.Close.Code)) == value
+	case "rest":
+		var ex gateway.RESTExchange
+		return rec.OpName == "REST" && json.Unmarshal(rec.Payload, &ex) == nil && fmt.Sprint(ex.Status) == value
 	}
 	return false
 }
@@ -229,4 +233,16 @@ func TestDisallowedIntentsHonoursTheReadersSwitch(t *testing.T) {
 		t.Fatal("the experiment turned the reader's switch back on")
 	}
 	w.waitHealthy(t)
+}
+
+func TestRateLimitCountsDown(t *testing.T) {
+	w := newWorld(t)
+	res, err := w.eng.Run(context.Background(), "rate-limit", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOrder(t, res, []string{"Remaining 4 of 5", "Remaining 3 of 5", "Remaining 2 of 5", "Remaining 1 of 5", "Remaining 0 of 5", "429 Too Many Requests: \"You are being rate limited.\", retry_after"})
+	if msgs := w.sb.Messages(sandbox.BotCommandsID); len(msgs) != 0 {
+		t.Fatalf("the experiment left %d messages behind", len(msgs))
+	}
 }
