@@ -246,3 +246,17 @@ func TestRateLimitCountsDown(t *testing.T) {
 		t.Fatalf("the experiment left %d messages behind", len(msgs))
 	}
 }
+
+func TestSilenceExperimentsExplain(t *testing.T) {
+	w := newWorld(t)
+	res, err := w.eng.Run(context.Background(), "late-beat", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOrder(t, res, []string{"heartbeat_interval 1500 ms", "READY", "a beat on time", "op 11", "marked late", "op 11 ACK all the same"})
+	res, err = w.eng.Run(context.Background(), "silent", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOrder(t, res, []string{"heartbeat_interval 1500 ms", "READY", "the sandbox closed the websocket with 4009"})
+}

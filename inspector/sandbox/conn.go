@@ -316,7 +316,7 @@ func (c *conn) readFrame() ([]byte, error) {
 // send its next heartbeat.
 func (c *conn) extendDeadline() {
 	if c.ws != nil {
-		_ = c.ws.SetReadDeadline(time.Now().Add(c.heartbeatInterval() + c.srv.cfg.HeartbeatGrace))
+		_ = c.ws.SetReadDeadline(time.Now().Add(c.heartbeatDeadline()))
 	}
 }
 

@@ -95,12 +95,16 @@ func (s *Server) helloIntervalFor(c *conn) time.Duration {
 	return interval
 }
 
-// heartbeatInterval is what c's Hello said.
-func (c *conn) heartbeatInterval() time.Duration {
-	if d := time.Duration(c.helloEvery.Load()); d > 0 {
-		return d
+// heartbeatDeadline is how long c may stay silent: its Hello's interval and
+// the grace. A connection given a short interval by an experiment gets a
+// grace no longer than that interval, so a silent client meets 4009 in
+// seconds, as the experiment promises.
+func (c *conn) heartbeatDeadline() time.Duration {
+	interval, grace := c.srv.cfg.HeartbeatInterval, c.srv.cfg.HeartbeatGrace
+	if d := time.Duration(c.helloEvery.Load()); d > 0 && d != interval {
+		interval, grace = d, min(grace, d)
 	}
-	return c.srv.cfg.HeartbeatInterval
+	return interval + grace
 }
 
 // RequestHeartbeat sends op 1 to a connection now: the server asking for a

@@ -139,3 +139,18 @@ func timeIn(t *testing.T) time.Time {
 	t.Helper()
 	return time.Now().Add(5 * time.Second)
 }
+
+func TestAnOfferedIntervalShortensTheSilenceDeadline(t *testing.T) {
+	s, ts := startSandbox(t, Config{HeartbeatInterval: 30 * time.Second, HeartbeatGrace: 15 * time.Second, ServerHeartbeatEvery: -1})
+	if err := s.OfferHeartbeatInterval(600 * time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	c := dial(t, ts, "?v=10")
+	c.expect(gateway.OpHello, "")
+	start := time.Now()
+	c.send(gateway.OpIdentify, identifyWith(gateway.IntentGuilds))
+	c.expectClose(gateway.CloseSessionTimedOut)
+	if waited := time.Since(start); waited > 5*time.Second {
+		t.Fatalf("4009 came after %s, not within interval + interval", waited)
+	}
+}
