@@ -140,13 +140,7 @@ func runWithoutMessageContent(r *run) error {
 	return r.relogin(intents, "logged in again with the intents it had before")
 }
 
-func messageOf(rec inspector.Record) gateway.Message {
-	var p struct {
-		D gateway.Message `json:"d"`
-	}
-	_ = json.Unmarshal(rec.Payload, &p)
-	return p.D
-}
+func messageOf(rec inspector.Record) gateway.Message { return dOf[gateway.Message](rec) }
 
 // runMemberJoin has someone new join the guild, then leave again.
 func runMemberJoin(r *run) error {
@@ -170,17 +164,14 @@ func runMemberJoin(r *run) error {
 		}
 	}()
 	if _, err := r.see("GUILD_MEMBER_ADD", isEvent("GUILD_MEMBER_ADD"), func(rec inspector.Record) string {
-		var p struct {
-			D struct {
-				User    *gateway.User     `json:"user"`
-				GuildID gateway.Snowflake `json:"guild_id"`
-			} `json:"d"`
-		}
-		_ = json.Unmarshal(rec.Payload, &p)
-		if p.D.User == nil {
+		d := dOf[struct {
+			User    *gateway.User     `json:"user"`
+			GuildID gateway.Snowflake `json:"guild_id"`
+		}](rec)
+		if d.User == nil {
 			return fmt.Sprintf("GUILD_MEMBER_ADD (s %d) without a nested user", deref(rec.S))
 		}
-		return fmt.Sprintf("GUILD_MEMBER_ADD (s %d): a member object with the user nested at d.user (%s) and guild_id %d", deref(rec.S), p.D.User.Username, p.D.GuildID)
+		return fmt.Sprintf("GUILD_MEMBER_ADD (s %d): a member object with the user nested at d.user (%s) and guild_id %d", deref(rec.S), d.User.Username, d.GuildID)
 	}); err != nil {
 		return fmt.Errorf("%w (a bot hears of joins only with the GUILD_MEMBERS intent)", err)
 	}

@@ -48,15 +48,12 @@ func runGuildAndDM(r *run) error {
 // guildCreateText describes the sandbox guild's GUILD_CREATE by its lists.
 func guildCreateText(prefix string) func(inspector.Record) string {
 	return func(rec inspector.Record) string {
-		var p struct {
-			D struct {
-				MemberCount int               `json:"member_count"`
-				Members     []json.RawMessage `json:"members"`
-				Presences   []json.RawMessage `json:"presences"`
-			} `json:"d"`
-		}
-		_ = json.Unmarshal(rec.Payload, &p)
-		return fmt.Sprintf("%s: GUILD_CREATE (s %d) lists %d of its %d members and %d presences", prefix, deref(rec.S), len(p.D.Members), p.D.MemberCount, len(p.D.Presences))
+		g := dOf[struct {
+			MemberCount int               `json:"member_count"`
+			Members     []json.RawMessage `json:"members"`
+			Presences   []json.RawMessage `json:"presences"`
+		}](rec)
+		return fmt.Sprintf("%s: GUILD_CREATE (s %d) lists %d of its %d members and %d presences", prefix, deref(rec.S), len(g.Members), g.MemberCount, len(g.Presences))
 	}
 }
 
@@ -64,12 +61,9 @@ func isSandboxGuildCreate(rec inspector.Record) bool {
 	if !isEvent("GUILD_CREATE")(rec) {
 		return false
 	}
-	var p struct {
-		D struct {
-			ID gateway.Snowflake `json:"id"`
-		} `json:"d"`
-	}
-	return json.Unmarshal(rec.Payload, &p) == nil && p.D.ID == sandbox.GuildID
+	return dOf[struct {
+		ID gateway.Snowflake `json:"id"`
+	}](rec).ID == sandbox.GuildID
 }
 
 // runWithoutPresences logs in without GUILD_PRESENCES and again with it,

@@ -97,25 +97,18 @@ func deref(p *int64) int64 {
 	return *p
 }
 
-func resumeSeq(rec inspector.Record) int64 {
+// dOf decodes a record's d as T.
+func dOf[T any](rec inspector.Record) T {
 	var p struct {
-		D struct {
-			Seq int64 `json:"seq"`
-		} `json:"d"`
+		D T `json:"d"`
 	}
 	_ = json.Unmarshal(rec.Payload, &p)
-	return p.D.Seq
+	return p.D
 }
 
-func sessionIDOf(rec inspector.Record) string {
-	var p struct {
-		D struct {
-			SessionID string `json:"session_id"`
-		} `json:"d"`
-	}
-	_ = json.Unmarshal(rec.Payload, &p)
-	return p.D.SessionID
-}
+func resumeSeq(rec inspector.Record) int64 { return dOf[gateway.Resume](rec).Seq }
+
+func sessionIDOf(rec inspector.Record) string { return dOf[gateway.Ready](rec).SessionID }
 
 func runReconnect(r *run) error {
 	id, err := r.conn()
@@ -167,11 +160,7 @@ func runInvalidSession(resumable bool) func(*run) error {
 
 // payloadD is a record's d as JSON text.
 func payloadD(rec inspector.Record) string {
-	var p struct {
-		D json.RawMessage `json:"d"`
-	}
-	_ = json.Unmarshal(rec.Payload, &p)
-	return strings.TrimSpace(string(p.D))
+	return strings.TrimSpace(string(dOf[json.RawMessage](rec)))
 }
 
 // missedEvents is how many messages the drop experiment posts while the
