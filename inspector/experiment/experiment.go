@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"gatewaytour/inspector/gateway"
 	"gatewaytour/inspector/live"
 	"gatewaytour/inspector/sandbox"
 )
@@ -68,6 +69,9 @@ type Engine struct {
 
 	mu      sync.Mutex
 	running map[string]string // target key → experiment name
+	// The stream of the experiments' own connections, made on first use.
+	probeID   string
+	probeSink func(gateway.WireFrame)
 }
 
 // New builds an engine. gatewayURL reports the sandbox's websocket URL once
@@ -111,7 +115,7 @@ func (e *Engine) Run(ctx context.Context, name, stream string) (Result, error) {
 	res := Result{Experiment: spec.Name, Title: spec.Title, Target: tg.label, Stream: tg.stream}
 	err = spec.run(r)
 	if r.probeStream != "" {
-		res.Stream, res.Target = r.probeStream, "a throwaway connection the inspector opened for this experiment"
+		res.Stream, res.Target = r.probeStream, "the experiments' own connection ("+r.probeLabel+"), not your bot's"
 	}
 	res.Steps = r.steps
 	texts := make([]string, len(r.steps))
@@ -149,6 +153,7 @@ type run struct {
 	w           *watcher
 	steps       []Step
 	probeStream string
+	probeLabel  string
 }
 
 // step records what a record showed.

@@ -260,3 +260,23 @@ func TestSilenceExperimentsExplain(t *testing.T) {
 	}
 	checkOrder(t, res, []string{"heartbeat_interval 1500 ms", "READY", "the sandbox closed the websocket with 4009"})
 }
+
+func TestProbesShareOneStream(t *testing.T) {
+	w := newWorld(t)
+	var streams []string
+	for _, name := range []string{"wrong-token", "undecodable", "unknown-message", "wrong-token"} {
+		res, err := w.eng.Run(context.Background(), name, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		streams = append(streams, res.Stream)
+	}
+	for _, s := range streams[1:] {
+		if s != streams[0] {
+			t.Fatalf("presses made streams %v; they should share one", streams)
+		}
+	}
+	if n := len(w.hub.Streams()); n > 3 {
+		t.Fatalf("the hub holds %d streams after four presses", n)
+	}
+}

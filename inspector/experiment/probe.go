@@ -33,35 +33,47 @@ func (r *run) openProbe(label, query string) (*probe, error) {
 	if base == "" {
 		return nil, errors.New("the sandbox's address is not known yet")
 	}
-	info, sink, detach := r.e.hub.Attach("experiment", label, probePeer)
-	r.probeStream = info.ID
-	st, _ := r.e.hub.Stream(info.ID)
-	r.w = &watcher{e: r.e, tg: &r.tg, known: map[string]bool{}}
-	r.w.add(st.Info().ID, true)
+	id, sink := r.useProbeStream(label)
 	u, err := url.Parse(base)
 	if err != nil {
-		detach()
 		return nil, err
 	}
 	u.RawQuery = query
 	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second}
 	ws, _, err := d.DialContext(r.ctx, u.String(), nil)
 	if err != nil {
-		detach()
 		return nil, fmt.Errorf("could not reach the sandbox gateway: %w", err)
 	}
-	p := &probe{r: r, ws: ws, sink: sink, conn: info.ID}
+	p := &probe{r: r, ws: ws, sink: sink, conn: id}
 	go func() {
 		<-r.ctx.Done()
 		_ = ws.Close()
 	}()
-	go p.read(detach)
+	go p.read()
 	return p, nil
 }
 
+// useProbeStream is the one stream every throwaway connection and REST
+// experiment records into: a press adds records to its ring (which is
+// bounded), not a stream to the hub. The run watches it from its next record.
+func (r *run) useProbeStream(label string) (string, func(gateway.WireFrame)) {
+	e := r.e
+	e.mu.Lock()
+	if e.probeSink == nil {
+		info, sink, _ := e.hub.Attach("experiment", "the experiments' own connections", probePeer)
+		e.probeID, e.probeSink = info.ID, sink
+	}
+	id, sink := e.probeID, e.probeSink
+	e.mu.Unlock()
+	r.probeStream = id
+	r.probeLabel = label
+	r.w = &watcher{e: e, tg: &r.tg, known: map[string]bool{}}
+	r.w.add(id, false)
+	return id, sink
+}
+
 // read records what the sandbox sends until the connection ends.
-func (p *probe) read(detach func()) {
-	defer detach()
+func (p *probe) read() {
 	for {
 		_, data, err := p.ws.ReadMessage()
 		if err != nil {

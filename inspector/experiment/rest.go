@@ -23,12 +23,8 @@ type restCaller struct {
 }
 
 func (r *run) openREST(label string) *restCaller {
-	info, sink, detach := r.e.hub.Attach("experiment", label, "")
-	r.probeStream = info.ID
-	r.w = &watcher{e: r.e, tg: &r.tg, known: map[string]bool{}}
-	r.w.add(info.ID, true)
-	go func() { <-r.ctx.Done(); detach() }()
-	return &restCaller{r: r, sink: sink, conn: info.ID}
+	id, sink := r.useProbeStream(label)
+	return &restCaller{r: r, sink: sink, conn: id}
 }
 
 // do sends one request to the in-process sandbox, records the exchange and
