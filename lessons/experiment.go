@@ -82,7 +82,7 @@ func (n *experimentBlock) html() string {
 		}
 		b.WriteString("</fieldset>\n")
 	}
-	b.WriteString(`<p class="experiment-target"></p>` + "\n")
+	b.WriteString(`<p class="experiment-target">Acts on: ` + esc(n.spec.ActsOn()) + ".</p>\n")
 	b.WriteString(`<ol class="experiment-steps" aria-live="polite"></ol>` + "\n")
 	b.WriteString(`<p class="experiment-status" role="status"></p>` + "\n</div>\n")
 	return b.String()

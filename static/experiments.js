@@ -20,14 +20,15 @@
   function renderTarget(block) {
     const where = block.querySelector(".experiment-target");
     if (!where) return;
+    if (!where.dataset.text) where.dataset.text = where.textContent; // the lesson's own sentence
     const previous = where.querySelector("select")?.value || "inspector";
-    where.replaceChildren();
     const bots = block.dataset.bots === "true" ? liveBots() : [];
     if (!bots.length) {
-      where.textContent = "Acts on: the inspector's own connection (its frames are the panel's inspector stream).";
+      where.textContent = where.dataset.text;
       block.dataset.target = "inspector";
       return;
     }
+    where.replaceChildren();
     const label = P.el("label", null, "Acts on: ");
     const select = document.createElement("select");
     select.className = "experiment-target-select";

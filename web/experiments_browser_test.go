@@ -19,7 +19,7 @@ func experimentCourse(t testing.TB) *lessons.Course {
 	c, err := lessons.LoadFS(fstest.MapFS{
 		"glossary.md": {Data: []byte("")},
 		"01-try.md": {Data: []byte("---\ntitle: Try\norder: 10\nsummary: Experiments.\n---\n\n" +
-			block("zombie") + block("reconnect") + block("disallowed-intents", "portal") + block("message-content-off"))},
+			block("zombie") + block("reconnect") + block("disallowed-intents", "portal") + block("message-content-off") + block("wrong-token"))},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -113,6 +113,20 @@ func TestExperimentsInBrowser(t *testing.T) {
 	b.do(t, "press zombie again", chromedp.Click(chromedp.CSS(`.experiment[data-experiment="zombie"] .experiment-run`)))
 	b.waitTrue(t, "the other buttons are disabled", `document.querySelector('.experiment[data-experiment="reconnect"] .experiment-run').disabled`)
 	b.waitTrue(t, "zombie finishes again", blockJS("zombie")+`.dataset.state === "done"`)
+
+	// An experiment on a throwaway connection switches the panel to the
+	// experiments' own stream and says it is not the reader's bot.
+	if got := evalIn[string](t, b, blockJS("wrong-token")+`.querySelector(".experiment-target").textContent`); !strings.Contains(got, "throwaway connection") {
+		t.Fatalf("the probe's block does not say what it acts on: %q", got)
+	}
+	steps = pressAndWait(t, b, "wrong-token")
+	inOrder(t, "wrong-token", steps, "Hello", "Identify with a token the sandbox does not know", "4004")
+	if id := evalIn[string](t, b, panelJS+".state.streamID"); !strings.HasPrefix(id, "experiment-") {
+		t.Fatalf("the panel shows stream %q, not the experiment's", id)
+	}
+	if got := evalIn[string](t, b, blockJS("wrong-token")+`.querySelector(".experiment-status").textContent`); !strings.Contains(got, "not your bot's") {
+		t.Fatalf("the status does not say where it ran: %q", got)
+	}
 	if problems := b.consoleProblems(); len(problems) > 0 {
 		t.Fatalf("console: %v", problems)
 	}

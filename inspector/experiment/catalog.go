@@ -21,6 +21,14 @@ type Spec struct {
 	run     func(*run) error
 }
 
+// ActsOn says, for the reader, which stream the experiment acts on.
+func (s Spec) ActsOn() string {
+	if s.probe {
+		return "a throwaway connection of its own (its frames get a stream of their own), not the inspector's or your bot's"
+	}
+	return "the inspector's own connection (its frames are the panel's inspector stream)"
+}
+
 func (s Spec) whyInspectorOnly() string {
 	if s.probe {
 		return "it opens a throwaway connection (or makes REST calls) of its own that does the wrong thing, so no bot's session is touched"
