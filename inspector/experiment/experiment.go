@@ -90,17 +90,24 @@ func (e *Engine) Run(ctx context.Context, name, stream string) (Result, error) {
 	if !ok {
 		return Result{}, fmt.Errorf("%w %q: the experiments are %s", ErrUnknown, name, strings.Join(Names(), ", "))
 	}
-	tg, err := e.target(stream)
-	if err != nil {
-		return Result{}, err
-	}
-	if tg.bot && !spec.BotsToo {
-		return Result{}, fmt.Errorf("the %q experiment acts on the inspector's own connection only: %s", name, spec.whyInspectorOnly())
+	var tg target
+	if spec.probe {
+		// Probes open their own connection, whatever stream is chosen; one
+		// at a time keeps their shared stream readable.
+		tg = target{key: "probe", label: "the experiments' own connection"}
+		if stream != "" && stream != InspectorStream {
+			return Result{}, fmt.Errorf("the %q experiment cannot act on another bot: %s", name, spec.whyInspectorOnly())
+		}
+	} else {
+		var err error
+		if tg, err = e.target(stream); err != nil {
+			return Result{}, err
+		}
+		if tg.bot && !spec.BotsToo {
+			return Result{}, fmt.Errorf("the %q experiment acts on the inspector's own connection only: %s", name, spec.whyInspectorOnly())
+		}
 	}
 	key := tg.key
-	if spec.probe {
-		key = "probe" // probes open their own connection; one at a time keeps the sandbox calm
-	}
 	if err := e.claim(key, name, tg.label); err != nil {
 		return Result{}, err
 	}
@@ -113,7 +120,7 @@ func (e *Engine) Run(ctx context.Context, name, stream string) (Result, error) {
 		r.w = newWatcher(e, tg)
 	}
 	res := Result{Experiment: spec.Name, Title: spec.Title, Target: tg.label, Stream: tg.stream}
-	err = spec.run(r)
+	err := spec.run(r)
 	if r.probeStream != "" {
 		res.Stream, res.Target = r.probeStream, "the experiments' own connection ("+r.probeLabel+"), not your bot's"
 	}

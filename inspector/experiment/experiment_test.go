@@ -280,3 +280,16 @@ func TestProbesShareOneStream(t *testing.T) {
 		t.Fatalf("the hub holds %d streams after four presses", n)
 	}
 }
+
+func TestProbesNeedNoInspector(t *testing.T) {
+	w := newWorld(t)
+	if err := w.hub.Disconnect(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.eng.Run(context.Background(), "reconnect", ""); err == nil || !strings.Contains(err.Error(), "not logged in to the sandbox") {
+		t.Fatalf("op 7 with the inspector stopped: %v", err)
+	}
+	if res, err := w.eng.Run(context.Background(), "invalid-intents", ""); err != nil || !strings.Contains(res.Summary, "4013") {
+		t.Fatalf("a probe with the inspector stopped: %v %s", err, res.Summary)
+	}
+}
