@@ -293,3 +293,15 @@ func TestProbesNeedNoInspector(t *testing.T) {
 		t.Fatalf("a probe with the inspector stopped: %v %s", err, res.Summary)
 	}
 }
+
+func TestInteractionMemberOrUser(t *testing.T) {
+	w := newWorld(t)
+	res, err := w.eng.Run(context.Background(), "interaction-guild-and-dm", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOrder(t, res, []string{"d.member with the user nested at d.member.user (ada), and no d.user", "in a DM (s 5): d.user (ada) and no d.member"})
+	if cmds := w.sb.Commands(); len(cmds.Global) != 0 {
+		t.Fatalf("the experiment's command was left registered: %+v", cmds.Global)
+	}
+}
