@@ -300,7 +300,7 @@ func TestInteractionMemberOrUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkOrder(t, res, []string{"d.member with the user nested at d.member.user (ada), and no d.user", "in a DM (s 5): d.user (ada) and no d.member"})
+	checkOrder(t, res, []string{"d.member with the user nested at d.member.user (ada), and no d.user", "d.user (ada) and no d.member, since there is no guild"})
 	if cmds := w.sb.Commands(); len(cmds.Global) != 0 {
 		t.Fatalf("the experiment's command was left registered: %+v", cmds.Global)
 	}
