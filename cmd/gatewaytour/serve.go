@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"gatewaytour/inspector/experiment"
 	"gatewaytour/inspector/hello"
 	"gatewaytour/inspector/live"
 	"gatewaytour/inspector/sandbox"
@@ -95,6 +96,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	mountSandbox(site.Mount, sb)
+	site.ServeExperiments(experiment.New(sb, hub, func() string { return "ws" + strings.TrimPrefix(url, "http") + "gateway" }))
 
 	fmt.Fprintf(stdout, "gatewaytour is serving the course at %s\n", url)
 	fmt.Fprintf(stdout, "The sandbox, a local Discord, is on the same port; to watch your own bot in the panel, point it there:\n\n%s\n",

@@ -117,6 +117,7 @@ func (s *Server) controlHandler() http.Handler {
 		p := strings.TrimPrefix(r.URL.Path, "/sandbox")
 		seg := strings.Split(strings.Trim(p, "/"), "/")
 		switch {
+		case s.serveExperimentControl(w, r, p): // experiments_control.go
 		case p == "/connections" && r.Method == http.MethodGet:
 			writeJSON(w, http.StatusOK, s.Connections())
 		case p == "/recipe" && r.Method == http.MethodGet:
