@@ -57,10 +57,10 @@ func TestExperimentsOnALearnersBot(t *testing.T) {
 		}
 		last := res.Steps[len(res.Steps)-1]
 		// discordgo resumes after op 7; after a zombie it closes with 1000,
-		// which ends its session, so it identifies afresh: both are followed
-		// onto the connection the bot came back on.
-		if last.Stream == stream || !(strings.Contains(last.Text, "RESUMED") || strings.Contains(last.Text, "READY")) {
-			t.Fatalf("%s: the bot's RESUMED was not followed onto its new connection: %+v", name, res.Steps)
+		// which ends its session, so its Resume gets op 9 and it identifies
+		// afresh on that connection: both ways back are followed to the end.
+		if !strings.Contains(last.Text, "RESUMED") && !strings.Contains(last.Text, "READY") {
+			t.Fatalf("%s: the bot's way back was not followed: %+v", name, res.Steps)
 		}
 		stream = botStream(t, w)
 	}

@@ -43,8 +43,11 @@ func (e *Engine) target(stream string) (target, error) {
 		return target{key: stream, label: "the inspector's own connection", stream: stream, session: info.State.SessionID}, nil
 	case live.KindSandboxBot:
 		tg := target{key: stream, label: info.Label + " (" + stream + ")", stream: stream, bot: true, peer: peerOf(info.Label, stream)}
+		// A stream carries on over the new connections its session is
+		// resumed on, so the session, not the first connection's id, finds
+		// the connection that carries it now.
 		for _, c := range e.sb.Connections() {
-			if c.ID == stream {
+			if c.SessionID != "" && c.SessionID == info.State.SessionID {
 				tg.session = c.SessionID
 			}
 		}
@@ -89,7 +92,8 @@ type followed struct {
 }
 
 // watcher reads the target's records from the moment the experiment began,
-// across the new connections a bot resumes on (each is its own stream).
+// across the streams a bot comes back on: a resume carries on in its stream,
+// a fresh Identify starts the bot's next session in a stream of its own.
 type watcher struct {
 	e       *Engine
 	tg      *target

@@ -132,13 +132,15 @@ func (c *connection) stop() {
 }
 
 // start replaces the current connection with a new client. The caller
-// holds connectMu and has checked the token. While the current connection
-// is logged in, the new one is an attempt: the stream stays with the
-// current one until the attempt's READY, and a failed attempt leaves it
-// untouched (attempt.go).
+// holds connectMu and has checked the token. A connection to Discord made
+// while the current one is logged in is an attempt: the stream stays with
+// the current one until the attempt's READY, and a failed attempt leaves it
+// untouched (attempt.go). A new sandbox connection replaces the current one
+// at once: the sandbox is always reachable, and a login it refuses (4014
+// with a portal switch off, say) is what the reader asked to see.
 func (h *Hub) start(target string, intents gateway.Intents, cfg client.Config) {
 	h.stopAttempt()
-	attempt := h.conn != nil && h.inspector.currentState().Kind == StateIdentified
+	attempt := target != TargetSandbox && h.conn != nil && h.inspector.currentState().Kind == StateIdentified
 	if !attempt {
 		h.stopConnection()
 	}
