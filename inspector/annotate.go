@@ -15,35 +15,26 @@ import (
 // maxBadText bounds how much of an undecodable frame a record keeps.
 const maxBadText = 16 << 10
 
-// Annotator turns WireFrames into Records. It keeps per-connection state
+// annotator turns WireFrames into Records. It keeps per-connection state
 // (heartbeat timing, last sequence, the client's name) keyed by
 // WireFrame.Conn, so frames of one connection must reach it in order. It is
 // safe for concurrent use.
-type Annotator struct {
+type annotator struct {
 	mu      sync.Mutex
 	conns   map[string]*connState
-	secrets secretSet
+	secrets *Secrets
 	sc      scanner
 }
 
-func NewAnnotator() *Annotator {
-	return &Annotator{conns: map[string]*connState{}}
+// newAnnotator redacts the tokens secrets knows, and teaches it the tokens
+// of the Identify and Resume frames it sees.
+func newAnnotator(secrets *Secrets) *annotator {
+	return &annotator{conns: map[string]*connState{}, secrets: secrets}
 }
 
-// SetSecret adds tokens to redact wherever they appear: payload text,
-// notes, summaries, errors and close reasons. Identify and Resume tokens are
-// learned automatically as they pass.
-func (a *Annotator) SetSecret(secrets ...string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, s := range secrets {
-		a.secrets.add(s)
-	}
-}
-
-// Annotate describes one frame. The record keeps f.Data as its payload when
+// annotate describes one frame. The record keeps f.Data as its payload when
 // nothing had to be redacted, so the caller must not change it afterwards.
-func (a *Annotator) Annotate(f gateway.WireFrame) Record {
+func (a *annotator) annotate(f gateway.WireFrame) Record {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	when := f.Time
@@ -80,7 +71,7 @@ func (a *Annotator) Annotate(f gateway.WireFrame) Record {
 	if r.Peer == "" {
 		r.Peer = cs.peer
 	}
-	a.secrets.scrubRecord(&r)
+	a.secrets.redactRecord(&r)
 	return r
 }
 
@@ -90,7 +81,7 @@ func (a *Annotator) Annotate(f gateway.WireFrame) Record {
 // without heartbeat history).
 const maxConns = 4096
 
-func (a *Annotator) conn(id string) *connState {
+func (a *annotator) conn(id string) *connState {
 	cs := a.conns[id]
 	if cs == nil {
 		if len(a.conns) >= maxConns {
@@ -105,7 +96,7 @@ func (a *Annotator) conn(id string) *connState {
 	return cs
 }
 
-func (a *Annotator) annotateData(r *Record, data []byte, cs *connState) {
+func (a *annotator) annotateData(r *Record, data []byte, cs *connState) {
 	sc := &a.sc
 	sc.reset(data)
 	if err := sc.scan(); err != nil {
@@ -121,6 +112,9 @@ func (a *Annotator) annotateData(r *Record, data []byte, cs *connState) {
 		r.Error = "the frame has no numeric \"op\""
 		r.Payload = compactIfNeeded(data)
 		r.Notes = []string{"Every gateway payload is an object with a numeric op; the gateway closes with 4002 (decode error) when it is missing."}
+		if sc.tooDeep {
+			r.Notes = append(r.Notes, tooDeepNote)
+		}
 		r.Terms = sc.terms
 		return
 	}
@@ -140,45 +134,32 @@ func (a *Annotator) annotateData(r *Record, data []byte, cs *connState) {
 	r.Terms = sc.terms
 	r.Payload = a.redactPayload(data, code)
 	a.describe(r, code, cs)
+	if sc.tooDeep {
+		r.Notes = append(r.Notes, tooDeepNote)
+	}
 }
 
+// tooDeepNote marks a payload the annotator did not walk to the bottom.
+var tooDeepNote = fmt.Sprintf("Nested deeper than %d levels: not walked below that depth, so nothing there is marked or explained.", MaxDepth)
+
 // redactPayload replaces the token of Identify and Resume, learning it so
-// it is scrubbed everywhere later, then every known secret, whether spelled
-// plainly or with JSON escapes, and compacts the text so an export reads
-// back byte for byte.
-func (a *Annotator) redactPayload(data []byte, op gateway.Opcode) json.RawMessage {
+// it is scrubbed everywhere later (whatever the spelling of its key), and
+// compacts the text so an export reads back byte for byte. The other known
+// tokens are scrubbed with the rest of the record.
+func (a *annotator) redactPayload(data []byte, op gateway.Opcode) json.RawMessage {
 	var edits []edit
-	var tokenAt span
 	if op == gateway.OpIdentify || op == gateway.OpResume {
-		tok := fieldPath(data, a.sc.d, "token")
-		if token, ok := stringAt(data, tok); ok && token != "" {
-			a.secrets.add(token)
-			a.secrets.add(strings.TrimPrefix(token, "Bot "))
-			tokenAt = tok
-			edits = append(edits, edit{tok, []byte(`"` + RedactedToken + `"`)})
-		}
-	}
-	if len(a.secrets.forms) > 0 {
-		for _, sp := range a.sc.escaped {
-			s, ok := stringAt(data, sp)
-			if !ok || sp == tokenAt {
+		for _, f := range a.sc.dFields {
+			if !isTokenKey(string(f.key)) {
 				continue
 			}
-			if clean := a.secrets.scrub(s); clean != s {
-				q, _ := json.Marshal(clean)
-				edits = append(edits, edit{sp, q})
+			if token, ok := stringAt(data, f.val); ok && token != "" {
+				a.secrets.Learn(token)
+				edits = append(edits, edit{f.val, []byte(`"` + RedactedToken + `"`)})
 			}
 		}
 	}
-	out := applyEdits(data, edits)
-	if scrubbed, ok := a.secrets.scrubBytes(out); ok {
-		out = scrubbed
-		edits = append(edits, edit{})
-	}
-	if len(edits) > 0 && !json.Valid(out) {
-		return quoteText(out)
-	}
-	return compactIfNeeded(out)
+	return compactIfNeeded(applyEdits(data, edits))
 }
 
 // edit replaces the bytes at a span.
@@ -250,111 +231,9 @@ func quoteText(b []byte) json.RawMessage {
 	return q
 }
 
-func (a *Annotator) annotateClose(r *Record, c *gateway.CloseFrame) {
-	info := gateway.LookupClose(c.Code)
+func (a *annotator) annotateClose(r *Record, c *gateway.CloseFrame) {
 	r.OpName = "Close"
-	r.Close = &Close{Code: c.Code, Name: info.Name, Reason: c.Reason, Meaning: info.Meaning,
-		CanResume: info.CanResume, Reconnect: info.Reconnect, Fix: info.Fix}
-	who := "server"
-	if r.Dir == gateway.Send {
-		who = "client"
-	}
-	r.Summary = fmt.Sprintf("%d %s", c.Code, info.Name)
-	if c.Reason != "" {
-		r.Summary += ": " + c.Reason
-	}
-	after := "Do not reconnect until the cause is fixed."
-	switch {
-	case info.CanResume:
-		after = "The session survives: reconnect and send Resume."
-	case info.Reconnect:
-		after = "The session is over: reconnect and Identify again."
-	}
-	r.Notes = []string{fmt.Sprintf("The %s closed the connection with %d (%s).", who, c.Code, info.Name), info.Meaning, after}
-	if r.Dir == gateway.Send && c.Code != gateway.CloseNormal && c.Code != gateway.CloseGoingAway {
-		r.Notes[1] = "A client closes with a code other than 1000 or 1001 when it means to resume: the session outlives the connection."
-	}
-	if info.Fix != "" {
-		r.Notes = append(r.Notes, "Fix: "+info.Fix)
-	}
-}
-
-// secretSet holds tokens in their raw and JSON-escaped spellings.
-type secretSet struct{ forms [][]byte }
-
-// minSecret keeps a careless SetSecret("a") from shredding every payload.
-const minSecret = 8
-
-func (s *secretSet) add(secret string) {
-	if len(secret) < minSecret {
-		return
-	}
-	forms := []string{secret}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if enc.Encode(secret) == nil {
-		if q := strings.TrimSuffix(buf.String(), "\n"); len(q) > 2 && q[1:len(q)-1] != secret {
-			forms = append(forms, q[1:len(q)-1])
-		}
-	}
-	for _, f := range forms {
-		if !s.has(f) {
-			s.forms = append(s.forms, []byte(f))
-		}
-	}
-}
-
-func (s *secretSet) has(f string) bool {
-	for _, g := range s.forms {
-		if string(g) == f {
-			return true
-		}
-	}
-	return false
-}
-
-func (s *secretSet) scrubBytes(b []byte) ([]byte, bool) {
-	changed := false
-	for _, f := range s.forms {
-		if bytes.Contains(b, f) {
-			b = bytes.ReplaceAll(b, f, []byte(RedactedToken))
-			changed = true
-		}
-	}
-	return b, changed
-}
-
-func (s *secretSet) scrub(text string) string {
-	for _, f := range s.forms {
-		if strings.Contains(text, string(f)) {
-			text = strings.ReplaceAll(text, string(f), RedactedToken)
-		}
-	}
-	return text
-}
-
-func (s *secretSet) scrubRecord(r *Record) {
-	if len(s.forms) == 0 {
-		return
-	}
-	r.Summary = s.scrub(r.Summary)
-	r.Error = s.scrub(r.Error)
-	r.Peer = s.scrub(r.Peer)
-	r.Source = s.scrub(r.Source)
-	for i, n := range r.Notes {
-		r.Notes[i] = s.scrub(n)
-	}
-	if r.Close != nil {
-		r.Close.Reason = s.scrub(r.Close.Reason)
-	}
-	if r.Error == "" {
-		return // a decoded payload was scrubbed by redactPayload
-	}
-	if p, ok := s.scrubBytes(r.Payload); ok {
-		r.Payload = p
-		if !json.Valid(p) {
-			r.Payload = quoteText(p)
-		}
-	}
+	r.Close = ExplainClose(c.Code, c.Reason, r.Dir)
+	r.Summary = r.Close.summary()
+	r.Notes = r.Close.notes(r.Dir)
 }

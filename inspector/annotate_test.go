@@ -38,15 +38,15 @@ func wantTerms(t *testing.T, r Record, want map[string]gateway.TermKind) {
 }
 
 func TestLoginSequenceIsAnnotated(t *testing.T) {
-	a := NewAnnotator()
-	hello := a.Annotate(frame("c1", gateway.Recv, t0, fxHello))
+	a := newAnnotator(&Secrets{})
+	hello := a.annotate(frame("c1", gateway.Recv, t0, fxHello))
 	if hello.Op == nil || *hello.Op != gateway.OpHello || hello.OpName != "Hello" || hello.Heartbeat == nil || hello.Heartbeat.IntervalMS != 41250 {
 		t.Fatalf("hello: %+v", hello)
 	}
 	if hello.T != nil || hello.S != nil {
 		t.Errorf("hello has t/s: %v %v", hello.T, hello.S)
 	}
-	ident := a.Annotate(frame("c1", gateway.Send, t0.Add(10*time.Millisecond), fxIdentify))
+	ident := a.annotate(frame("c1", gateway.Send, t0.Add(10*time.Millisecond), fxIdentify))
 	if strings.Contains(string(ident.Payload), testToken) || !strings.Contains(string(ident.Payload), `"token":"`+RedactedToken+`"`) {
 		t.Errorf("identify payload not redacted: %s", ident.Payload)
 	}
@@ -59,7 +59,7 @@ func TestLoginSequenceIsAnnotated(t *testing.T) {
 	if !strings.Contains(strings.Join(ident.Notes, " "), "GUILD_MESSAGES") || !strings.Contains(strings.Join(ident.Notes, " "), "MESSAGE_CONTENT") {
 		t.Errorf("identify notes lack intents: %q", ident.Notes)
 	}
-	ready := a.Annotate(frame("c1", gateway.Recv, t0.Add(50*time.Millisecond), fxReady))
+	ready := a.annotate(frame("c1", gateway.Recv, t0.Add(50*time.Millisecond), fxReady))
 	if ready.T == nil || *ready.T != "READY" || ready.S == nil || *ready.S != 1 {
 		t.Fatalf("ready t/s: %+v", ready)
 	}
@@ -70,7 +70,7 @@ func TestLoginSequenceIsAnnotated(t *testing.T) {
 	if ready.Peer != "discord.py" {
 		t.Errorf("later frames of the connection should carry the peer, got %q", ready.Peer)
 	}
-	gc := a.Annotate(gateway.WireFrame{Conn: "c1", Dir: gateway.Recv, Time: t0.Add(60 * time.Millisecond), Data: guildCreate(2, 2)})
+	gc := a.annotate(gateway.WireFrame{Conn: "c1", Dir: gateway.Recv, Time: t0.Add(60 * time.Millisecond), Data: guildCreate(2, 2)})
 	wantTerms(t, gc, map[string]gateway.TermKind{
 		"d": "guild", "d.members[0]": "member", "d.members[0].user": "user", "d.members[1]": "member", "d.members[1].user": "user",
 		"d.presences[0].user": "user", "d.presences[1].user": "user",
@@ -101,14 +101,14 @@ func TestTermsSitWhereTheCatalogSays(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := NewAnnotator().Annotate(frame("c", gateway.Recv, t0, c.frame))
+			r := newAnnotator(&Secrets{}).annotate(frame("c", gateway.Recv, t0, c.frame))
 			wantTerms(t, r, c.want)
 		})
 	}
 }
 
 func TestCatalogNotesWinOverShapeNotes(t *testing.T) {
-	r := NewAnnotator().Annotate(frame("c", gateway.Recv, t0, fxMessage))
+	r := newAnnotator(&Secrets{}).annotate(frame("c", gateway.Recv, t0, fxMessage))
 	ev, _ := gateway.LookupEvent("MESSAGE_CREATE")
 	for _, term := range r.Terms {
 		if term.Path == "d.member" && term.Note != ev.Terms[1].Note {
@@ -131,7 +131,7 @@ func TestTermsFoundWhenTComesAfterD(t *testing.T) {
 	if strings.Index(string(raw), `"t"`) < strings.Index(string(raw), `"d"`) {
 		t.Fatalf("fixture should have t after d: %s", raw)
 	}
-	r := NewAnnotator().Annotate(gateway.WireFrame{Conn: "c", Dir: gateway.Recv, Time: t0, Data: raw})
+	r := newAnnotator(&Secrets{}).annotate(gateway.WireFrame{Conn: "c", Dir: gateway.Recv, Time: t0, Data: raw})
 	got := termMap(r)
 	if got["d.member"] != gateway.TermMember || got["d.author"] != gateway.TermUser || got["d.mentions[0]"] != gateway.TermUser {
 		t.Errorf("terms %v", got)
@@ -145,36 +145,36 @@ func TestTermsFoundWhenTComesAfterD(t *testing.T) {
 }
 
 func TestUnknownEventsAndOpsAreShownWithShapeTerms(t *testing.T) {
-	a := NewAnnotator()
-	r := a.Annotate(frame("c", gateway.Recv, t0, `{"t":"FUTURE_THING","s":3,"op":0,"d":{"guild":{"id":"1","name":"g","owner_id":"2"},"who":{"id":"3","username":"dan"},"seat":{"roles":[],"joined_at":null},"users":[{"id":"4"}],"recipients":[{"id":"5"}]}}`))
+	a := newAnnotator(&Secrets{})
+	r := a.annotate(frame("c", gateway.Recv, t0, `{"t":"FUTURE_THING","s":3,"op":0,"d":{"guild":{"id":"1","name":"g","owner_id":"2"},"who":{"id":"3","username":"dan"},"seat":{"roles":[],"joined_at":null},"users":[{"id":"4"}],"recipients":[{"id":"5"}]}}`))
 	wantTerms(t, r, map[string]gateway.TermKind{"d.guild": "guild", "d.who": "user", "d.seat": "member", "d.users[0]": "user", "d.recipients[0]": "user"})
 	if r.T == nil || *r.T != "FUTURE_THING" || !strings.Contains(strings.Join(r.Notes, " "), "not in the event catalog") {
 		t.Errorf("unknown event: %+v", r)
 	}
-	u := a.Annotate(frame("c", gateway.Recv, t0, `{"op":42,"d":{"x":1}}`))
+	u := a.annotate(frame("c", gateway.Recv, t0, `{"op":42,"d":{"x":1}}`))
 	if u.Op == nil || *u.Op != 42 || u.OpName != "Unknown op 42" || !strings.Contains(u.Notes[0], "not a documented") {
 		t.Errorf("unknown op: %+v", u)
 	}
 }
 
 func TestHeartbeatTimingAckAndLateness(t *testing.T) {
-	a := NewAnnotator()
+	a := newAnnotator(&Secrets{})
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
-	a.Annotate(frame("c", gateway.Recv, at(0), `{"op":10,"d":{"heartbeat_interval":1000}}`))
-	first := a.Annotate(frame("c", gateway.Send, at(400), beat("null")))
+	a.annotate(frame("c", gateway.Recv, at(0), `{"op":10,"d":{"heartbeat_interval":1000}}`))
+	first := a.annotate(frame("c", gateway.Send, at(400), beat("null")))
 	if hb := first.Heartbeat; hb == nil || hb.JitterMS == nil || *hb.JitterMS != 400 || hb.Late || hb.IntervalMS != 1000 {
 		t.Fatalf("first beat: %+v", first.Heartbeat)
 	}
-	ack := a.Annotate(frame("c", gateway.Recv, at(403), fxACK))
+	ack := a.annotate(frame("c", gateway.Recv, at(403), fxACK))
 	if hb := ack.Heartbeat; hb == nil || hb.AckRTTMS == nil || *hb.AckRTTMS != 3 {
 		t.Fatalf("ack rtt: %+v", ack.Heartbeat)
 	}
-	onTime := a.Annotate(frame("c", gateway.Send, at(1400), beat("null")))
+	onTime := a.annotate(frame("c", gateway.Send, at(1400), beat("null")))
 	if hb := onTime.Heartbeat; hb.Late || hb.SinceLastMS == nil || *hb.SinceLastMS != 1000 || hb.MissedAcks != 0 {
 		t.Errorf("on-time beat: %+v", hb)
 	}
 	// No ACK for that beat; the next one is also 600 ms late.
-	late := a.Annotate(frame("c", gateway.Send, at(3000), beat("null")))
+	late := a.annotate(frame("c", gateway.Send, at(3000), beat("null")))
 	if hb := late.Heartbeat; !hb.Late || hb.MissedAcks != 1 || hb.DueAt == nil || !hb.DueAt.Equal(at(4000)) {
 		t.Errorf("late beat: %+v", hb)
 	}
@@ -182,49 +182,49 @@ func TestHeartbeatTimingAckAndLateness(t *testing.T) {
 	if !strings.Contains(notes, "Late") || !strings.Contains(notes, "zombie") {
 		t.Errorf("late beat notes: %q", late.Notes)
 	}
-	a.Annotate(frame("c", gateway.Recv, at(3001), fxACK))
-	next := a.Annotate(frame("c", gateway.Send, at(4000), beat("null")))
+	a.annotate(frame("c", gateway.Recv, at(3001), fxACK))
+	next := a.annotate(frame("c", gateway.Send, at(4000), beat("null")))
 	if next.Heartbeat.MissedAcks != 0 || next.Heartbeat.Late {
 		t.Errorf("after an ACK the count resets: %+v", next.Heartbeat)
 	}
 }
 
 func TestFirstBeatJudgedAgainstTheJitterWindow(t *testing.T) {
-	a := NewAnnotator()
-	a.Annotate(frame("c", gateway.Recv, t0, `{"op":10,"d":{"heartbeat_interval":1000}}`))
-	r := a.Annotate(frame("c", gateway.Send, t0.Add(1500*time.Millisecond), beat("null")))
+	a := newAnnotator(&Secrets{})
+	a.annotate(frame("c", gateway.Recv, t0, `{"op":10,"d":{"heartbeat_interval":1000}}`))
+	r := a.annotate(frame("c", gateway.Send, t0.Add(1500*time.Millisecond), beat("null")))
 	if !r.Heartbeat.Late || *r.Heartbeat.JitterMS != 1500 {
 		t.Errorf("a first beat after the whole interval is late: %+v", r.Heartbeat)
 	}
 }
 
 func TestBeatCarryingAStaleSequenceIsNoted(t *testing.T) {
-	a := NewAnnotator()
-	a.Annotate(frame("c", gateway.Recv, t0, `{"op":10,"d":{"heartbeat_interval":1000}}`))
-	a.Annotate(frame("c", gateway.Recv, t0, fxPresence)) // s=6
-	r := a.Annotate(frame("c", gateway.Send, t0.Add(time.Second), beat("2")))
+	a := newAnnotator(&Secrets{})
+	a.annotate(frame("c", gateway.Recv, t0, `{"op":10,"d":{"heartbeat_interval":1000}}`))
+	a.annotate(frame("c", gateway.Recv, t0, fxPresence)) // s=6
+	r := a.annotate(frame("c", gateway.Send, t0.Add(time.Second), beat("2")))
 	if !strings.Contains(strings.Join(r.Notes, " "), "last sequence received was 6") {
 		t.Errorf("notes %q", r.Notes)
 	}
 }
 
 func TestServerBeatRequestAndConnectionsAreSeparate(t *testing.T) {
-	a := NewAnnotator()
-	a.Annotate(frame("a", gateway.Recv, t0, `{"op":10,"d":{"heartbeat_interval":1000}}`))
-	a.Annotate(frame("b", gateway.Recv, t0, `{"op":10,"d":{"heartbeat_interval":5000}}`))
-	req := a.Annotate(frame("a", gateway.Recv, t0.Add(time.Second), `{"op":1,"d":null}`))
+	a := newAnnotator(&Secrets{})
+	a.annotate(frame("a", gateway.Recv, t0, `{"op":10,"d":{"heartbeat_interval":1000}}`))
+	a.annotate(frame("b", gateway.Recv, t0, `{"op":10,"d":{"heartbeat_interval":5000}}`))
+	req := a.annotate(frame("a", gateway.Recv, t0.Add(time.Second), `{"op":1,"d":null}`))
 	if req.Heartbeat == nil || req.Heartbeat.IntervalMS != 1000 || !strings.Contains(strings.Join(req.Notes, " "), "at once") {
 		t.Errorf("server beat: %+v %q", req.Heartbeat, req.Notes)
 	}
-	rb := a.Annotate(frame("b", gateway.Send, t0.Add(time.Second), beat("null")))
+	rb := a.annotate(frame("b", gateway.Send, t0.Add(time.Second), beat("null")))
 	if rb.Heartbeat.IntervalMS != 5000 || rb.Heartbeat.Late {
 		t.Errorf("connection b: %+v", rb.Heartbeat)
 	}
 }
 
 func TestCloseIsExplained(t *testing.T) {
-	a := NewAnnotator()
-	r := a.Annotate(gateway.WireFrame{Conn: "c", Dir: gateway.Recv, Time: t0, Close: &gateway.CloseFrame{Code: 4014, Reason: "Disallowed intent(s)."}})
+	a := newAnnotator(&Secrets{})
+	r := a.annotate(gateway.WireFrame{Conn: "c", Dir: gateway.Recv, Time: t0, Close: &gateway.CloseFrame{Code: 4014, Reason: "Disallowed intent(s)."}})
 	if r.Close == nil || r.Close.Code != 4014 || r.Close.CanResume || r.Close.Reconnect || !strings.Contains(r.Close.Fix, "Developer Portal") {
 		t.Fatalf("close: %+v", r.Close)
 	}
@@ -238,14 +238,14 @@ func TestCloseIsExplained(t *testing.T) {
 }
 
 func TestUndecodableFramesAreKeptWithAnError(t *testing.T) {
-	a := NewAnnotator()
+	a := newAnnotator(&Secrets{})
 	for _, text := range []string{`{"op":`, "\x00\xff binary", `[1,2]`, `{"op":"1"}`, `{"op":1}trailing`} {
-		r := a.Annotate(frame("c", gateway.Recv, t0, text))
+		r := a.annotate(frame("c", gateway.Recv, t0, text))
 		if r.Error == "" || !json.Valid(r.Payload) {
 			t.Errorf("%q: error %q payload %s", text, r.Error, r.Payload)
 		}
 	}
-	r := a.Annotate(gateway.WireFrame{Conn: "c", Dir: gateway.Recv, Time: t0, WireSize: 900, Error: "inflated past the limit (1048576 bytes)"})
+	r := a.annotate(gateway.WireFrame{Conn: "c", Dir: gateway.Recv, Time: t0, WireSize: 900, Error: "inflated past the limit (1048576 bytes)"})
 	if r.Error != "inflated past the limit (1048576 bytes)" || r.Size != 900 || r.Payload != nil {
 		t.Errorf("inflate error: %+v", r)
 	}
@@ -253,7 +253,7 @@ func TestUndecodableFramesAreKeptWithAnError(t *testing.T) {
 
 func TestWhitespaceIsCompactedSoExportsReadBack(t *testing.T) {
 	text := "{\"op\": 11,\n \"d\": null, \"t\":\"a b\"}"
-	r := NewAnnotator().Annotate(frame("c", gateway.Recv, t0, text))
+	r := newAnnotator(&Secrets{}).annotate(frame("c", gateway.Recv, t0, text))
 	if string(r.Payload) != `{"op":11,"d":null,"t":"a b"}` {
 		t.Errorf("payload %s", r.Payload)
 	}
@@ -263,7 +263,7 @@ func TestWhitespaceIsCompactedSoExportsReadBack(t *testing.T) {
 }
 
 func TestTermsComeInDocumentOrder(t *testing.T) {
-	r := NewAnnotator().Annotate(gateway.WireFrame{Conn: "c", Dir: gateway.Recv, Time: t0, Data: guildCreate(2, 2)})
+	r := newAnnotator(&Secrets{}).annotate(gateway.WireFrame{Conn: "c", Dir: gateway.Recv, Time: t0, Data: guildCreate(2, 2)})
 	var paths []string
 	for _, term := range r.Terms {
 		paths = append(paths, term.Path)

@@ -63,7 +63,7 @@ func gatingNote(e gateway.EventInfo) string {
 }
 
 // describe adds notes, summary and heartbeat timing for a decoded payload.
-func (a *Annotator) describe(r *Record, op gateway.Opcode, cs *connState) {
+func (a *annotator) describe(r *Record, op gateway.Opcode, cs *connState) {
 	data, d := a.sc.data, a.sc.d
 	note, known := opNotes[op]
 	if !known {
@@ -118,7 +118,7 @@ func (a *Annotator) describe(r *Record, op gateway.Opcode, cs *connState) {
 	}
 }
 
-func (a *Annotator) describeIdentify(r *Record, cs *connState) {
+func (a *annotator) describeIdentify(r *Record, cs *connState) {
 	data, d := a.sc.data, a.sc.d
 	in, _ := intAt(data, field(data, d, "intents"))
 	intents := gateway.Intents(in)
@@ -142,7 +142,7 @@ func (a *Annotator) describeIdentify(r *Record, cs *connState) {
 	}
 }
 
-func (a *Annotator) describeDispatch(r *Record, cs *connState) {
+func (a *annotator) describeDispatch(r *Record, cs *connState) {
 	if r.S != nil {
 		cs.sequence(r, *r.S)
 	}
@@ -159,7 +159,7 @@ func (a *Annotator) describeDispatch(r *Record, cs *connState) {
 	data := a.sc.data
 	get := func(keys ...string) string {
 		s, _ := stringAt(data, fieldPath(data, a.dField(keys[0]), keys[1:]...))
-		return a.secrets.scrub(s) // before any preview cuts a secret in half
+		return a.secrets.RedactString(s) // before any preview cuts a secret in half
 	}
 	switch t {
 	case "READY":
@@ -201,7 +201,7 @@ func (a *Annotator) describeDispatch(r *Record, cs *connState) {
 }
 
 // dField is the value of d's key, found during the scan.
-func (a *Annotator) dField(key string) span {
+func (a *annotator) dField(key string) span {
 	for _, f := range a.sc.dFields {
 		if string(f.key) == key {
 			return f.val
@@ -210,7 +210,7 @@ func (a *Annotator) dField(key string) span {
 	return span{}
 }
 
-func (a *Annotator) dCount(key string) int {
+func (a *annotator) dCount(key string) int {
 	for _, f := range a.sc.dFields {
 		if string(f.key) == key {
 			return f.count

@@ -16,14 +16,14 @@ func FuzzAnnotate(f *testing.F) {
 		f.Add([]byte(s), true)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, send bool) {
-		a := NewAnnotator()
-		a.SetSecret(testToken)
+		a := newAnnotator(&Secrets{})
+		a.secrets.Learn(testToken)
 		dir := gateway.Recv
 		if send {
 			dir = gateway.Send
 		}
 		for range 2 { // twice, so per-connection state is exercised too
-			r := a.Annotate(gateway.WireFrame{Conn: "fuzz", Dir: dir, Time: t0, Data: data})
+			r := a.annotate(gateway.WireFrame{Conn: "fuzz", Dir: dir, Time: t0, Data: data})
 			if r.Payload != nil && !json.Valid(r.Payload) {
 				t.Fatalf("payload is not JSON: %q", r.Payload)
 			}

@@ -137,3 +137,27 @@ func fieldPath(d []byte, sp span, keys ...string) span {
 	}
 	return sp
 }
+
+// NestedDeeperThan reports whether the JSON text holds objects or arrays
+// nested more than n levels deep. It counts without recursion, so any
+// depth is safe to ask about; views that print a payload recursively ask
+// first.
+func NestedDeeperThan(d []byte, n int) bool {
+	depth := 0
+	for i := 0; i < len(d); i++ {
+		switch d[i] {
+		case '"':
+			if i = skipString(d, i); i < 0 {
+				return false
+			}
+			i--
+		case '{', '[':
+			if depth++; depth > n {
+				return true
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return false
+}

@@ -110,13 +110,3 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 		return bytes.TrimRight(line, "\r\n"), err
 	}
 }
-
-// ImportSession reads an export into a new session that holds all of it.
-func ImportSession(r io.Reader, capacity int) (*Session, error) {
-	records, err := ImportNDJSON(r)
-	s := NewSession(max(capacity, len(records)))
-	if rerr := s.Restore(records); rerr != nil {
-		return nil, rerr
-	}
-	return s, err
-}

@@ -3,6 +3,7 @@ package inspector
 import (
 	"bytes"
 	"errors"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -14,7 +15,7 @@ import (
 func loginSession(t *testing.T) *Session {
 	t.Helper()
 	s := NewSession(100)
-	sink := s.Sink(NewAnnotator())
+	sink := func(f gateway.WireFrame) { s.Ingest(f) }
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms)*time.Millisecond + 123456) }
 	sink(frame("c", gateway.Recv, at(0), fxHello))
 	sink(frame("c", gateway.Send, at(5), fxIdentify))
@@ -53,7 +54,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 			t.Errorf("record %d differs:\n got %+v\nwant %+v", i, got[i], want[i])
 		}
 	}
-	s2, err := ImportSession(bytes.NewReader(exportOf(t, s)), 0)
+	s2, err := importSession(bytes.NewReader(exportOf(t, s)), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func TestImportReportsBadLinesAndKeepsTheRest(t *testing.T) {
 func TestImportedIndexesSurviveARingThatWrapped(t *testing.T) {
 	s := NewSession(4)
 	addN(s, 10)
-	s2, err := ImportSession(bytes.NewReader(exportOf(t, s)), 4)
+	s2, err := importSession(bytes.NewReader(exportOf(t, s)), 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,8 +102,18 @@ func TestImportedIndexesSurviveARingThatWrapped(t *testing.T) {
 	if r, ok := s2.Get(8); !ok || r.Index != 8 {
 		t.Errorf("get 8: %v %v", r.Index, ok)
 	}
-	s2.Add(Record{})
+	s2.add(Record{})
 	if r, ok := s2.Get(10); !ok || r.Index != 10 {
 		t.Errorf("a record added after restore: %v %v", r.Index, ok)
 	}
+}
+
+// importSession reads an export into a new session that holds all of it.
+func importSession(r io.Reader, capacity int) (*Session, error) {
+	records, err := ImportNDJSON(r)
+	s := NewSession(max(capacity, len(records)))
+	if rerr := s.Restore(records); rerr != nil {
+		return nil, rerr
+	}
+	return s, err
 }

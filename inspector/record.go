@@ -13,9 +13,6 @@ import (
 	"gatewaytour/inspector/gateway"
 )
 
-// RedactedToken replaces a bot token wherever it would otherwise appear.
-const RedactedToken = "[redacted token]"
-
 // Record is one annotated frame: the frame record of the design, and one
 // line of an NDJSON export.
 type Record struct {

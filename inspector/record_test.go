@@ -12,13 +12,13 @@ import (
 // The field names are a contract: exports, watch --json and the browser
 // panel all read them.
 func TestRecordJSONFieldNames(t *testing.T) {
-	a := NewAnnotator()
-	a.Annotate(frame("c", gateway.Recv, t0, `{"op":10,"d":{"heartbeat_interval":1000}}`))
-	a.Annotate(frame("c", gateway.Send, t0.Add(300*time.Millisecond), beat("null")))
-	ack := a.Annotate(frame("c", gateway.Recv, t0.Add(301*time.Millisecond), fxACK))
-	msg := a.Annotate(frame("c", gateway.Recv, t0, fxMessage))
-	cl := a.Annotate(gateway.WireFrame{Conn: "c", Dir: gateway.Recv, Time: t0, Close: &gateway.CloseFrame{Code: 4004}})
-	bad := a.Annotate(frame("c", gateway.Recv, t0, "nope"))
+	a := newAnnotator(&Secrets{})
+	a.annotate(frame("c", gateway.Recv, t0, `{"op":10,"d":{"heartbeat_interval":1000}}`))
+	a.annotate(frame("c", gateway.Send, t0.Add(300*time.Millisecond), beat("null")))
+	ack := a.annotate(frame("c", gateway.Recv, t0.Add(301*time.Millisecond), fxACK))
+	msg := a.annotate(frame("c", gateway.Recv, t0, fxMessage))
+	cl := a.annotate(gateway.WireFrame{Conn: "c", Dir: gateway.Recv, Time: t0, Close: &gateway.CloseFrame{Code: 4004}})
+	bad := a.annotate(frame("c", gateway.Recv, t0, "nope"))
 	keys := func(v any) []string {
 		raw, _ := json.Marshal(v)
 		var m map[string]json.RawMessage

@@ -13,8 +13,11 @@ import (
 // objects as it leaves them. Building a tree of maps would cost more than
 // everything else the inspector does with a frame.
 
-// maxDepth bounds nesting so hostile input cannot grow the stack without end.
-const maxDepth = 1000
+// MaxDepth bounds how deep the annotator walks a payload, so hostile input
+// cannot grow the stack without end. Deeper values are still checked (by an
+// iterative validator) and kept; they are only not walked for terms, and the
+// record says so.
+const MaxDepth = 1000
 
 // span is a value's byte range in the frame; a zero span means "absent",
 // which is safe because no field value can start at offset 0.
@@ -43,9 +46,8 @@ type scanner struct {
 
 	op, d, s, t span
 	dFields     []dField
-	// escaped lists strings holding escapes: the only places a secret could
-	// hide in a spelling other than its own.
-	escaped []span
+	// tooDeep says part of the frame lies deeper than MaxDepth.
+	tooDeep bool
 
 	specs []compiledSpec // catalog term paths for this event
 	terms []Term
@@ -59,7 +61,7 @@ func (sc *scanner) reset(data []byte) {
 	sc.path = sc.path[:0]
 	sc.op, sc.d, sc.s, sc.t = span{}, span{}, span{}, span{}
 	sc.dFields = sc.dFields[:0]
-	sc.escaped = sc.escaped[:0]
+	sc.tooDeep = false
 	sc.specs = nil
 	sc.terms = nil
 }
@@ -94,8 +96,8 @@ func skipWS(data []byte, i int) int {
 }
 
 func (sc *scanner) value(i, depth int) (int, error) {
-	if depth > maxDepth {
-		return 0, sc.errAt(i, fmt.Sprintf("nested deeper than %d levels", maxDepth))
+	if depth > MaxDepth {
+		return sc.deep(i)
 	}
 	if i >= len(sc.data) {
 		return 0, sc.errAt(i, "unexpected end")
@@ -118,6 +120,24 @@ func (sc *scanner) value(i, depth int) (int, error) {
 		return sc.literal(i, "null")
 	}
 	return 0, sc.errAt(i, fmt.Sprintf("unexpected character %q", sc.data[i]))
+}
+
+// maxValidDepth is encoding/json's own nesting limit, which bounds what
+// deep can check below MaxDepth.
+const maxValidDepth = 10000
+
+// deep checks the value at i, below the walking depth, without recursion:
+// skipValue finds its end and json.Valid (a state machine) checks it.
+func (sc *scanner) deep(i int) (int, error) {
+	end := skipValue(sc.data, i)
+	switch {
+	case end > 0 && json.Valid(sc.data[i:end]):
+		sc.tooDeep = true
+		return end, nil
+	case end > 0 && NestedDeeperThan(sc.data[i:end], maxValidDepth):
+		return 0, sc.errAt(i, fmt.Sprintf("nested more than %d levels deep, too deep to read", MaxDepth+maxValidDepth))
+	}
+	return 0, sc.errAt(i, fmt.Sprintf("invalid JSON nested deeper than %d levels", MaxDepth))
 }
 
 func (sc *scanner) literal(i int, word string) (int, error) {
@@ -175,9 +195,6 @@ func (sc *scanner) str(i int) (int, bool, error) {
 		c := d[i]
 		switch {
 		case c == '"':
-			if escaped {
-				sc.escaped = append(sc.escaped, span{start, i + 1})
-			}
 			return i + 1, escaped, nil
 		case c == '\\':
 			escaped = true

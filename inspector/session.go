@@ -12,9 +12,11 @@ import (
 // second) in memory.
 const DefaultCapacity = 200_000
 
-// Session is a bounded ring of records. Add never waits for viewers; a
-// viewer that falls further behind than the ring holds is told how many
-// records it missed instead of losing them silently.
+// Session is one stream of records and the one way frames become records:
+// Ingest annotates a frame, redacts every known token from it, numbers it
+// and stores it in a bounded ring. Ingest never waits for viewers; a viewer
+// that falls further behind than the ring holds is told how many records it
+// missed instead of losing them silently.
 type Session struct {
 	mu      sync.Mutex
 	ring    []Record // grows to capacity, then wraps
@@ -22,7 +24,12 @@ type Session struct {
 	next    int64 // index the next record gets
 	base    int64 // index of the record in ring[0] before it wrapped
 	changed chan struct{}
-	ingest  sync.Mutex
+
+	// ingestMu keeps the ring's order equal to the annotation order, which
+	// the annotator's per-connection state (heartbeats, sequence) needs.
+	ingestMu  sync.Mutex
+	annotator *annotator
+	secrets   *Secrets
 }
 
 // NewSession keeps the last capacity records (DefaultCapacity if ≤ 0).
@@ -30,11 +37,28 @@ func NewSession(capacity int) *Session {
 	if capacity <= 0 {
 		capacity = DefaultCapacity
 	}
-	return &Session{cap: capacity, changed: make(chan struct{})}
+	secrets := &Secrets{}
+	return &Session{cap: capacity, changed: make(chan struct{}), secrets: secrets, annotator: newAnnotator(secrets)}
 }
 
-// Add stores r under the next index and returns it with the index set.
-func (s *Session) Add(r Record) Record {
+// Ingest annotates f, redacts it, stores it under the next index and
+// returns the stored record, whose Index the caller may keep to find it
+// again. Frames of one connection must be ingested in order. The record
+// keeps f.Data as its payload when nothing had to change, so the caller
+// must not modify it afterwards.
+func (s *Session) Ingest(f gateway.WireFrame) Record {
+	s.ingestMu.Lock()
+	defer s.ingestMu.Unlock()
+	return s.add(s.annotator.annotate(f))
+}
+
+// Secrets are the tokens this session's records are kept clean of: teach
+// it a token before frames carrying it arrive (Identify and Resume tokens
+// are learned as they pass).
+func (s *Session) Secrets() *Secrets { return s.secrets }
+
+// add stores r under the next index and returns it with the index set.
+func (s *Session) add(r Record) Record {
 	s.mu.Lock()
 	r.Index = s.next
 	s.next++
@@ -64,16 +88,6 @@ func (s *Session) slot(index int64) int64 { return (index - s.base) % int64(s.ca
 func (s *Session) wake() {
 	close(s.changed)
 	s.changed = make(chan struct{})
-}
-
-// Sink returns a frame sink that annotates with a and adds to s, keeping
-// the session's order equal to the order frames were annotated in.
-func (s *Session) Sink(a *Annotator) func(gateway.WireFrame) {
-	return func(f gateway.WireFrame) {
-		s.ingest.Lock()
-		defer s.ingest.Unlock()
-		s.Add(a.Annotate(f))
-	}
 }
 
 // Bounds returns the oldest index still held and the index the next record

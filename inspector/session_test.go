@@ -11,9 +11,9 @@ import (
 )
 
 func addN(s *Session, n int) {
-	a := NewAnnotator()
+	a := newAnnotator(&Secrets{})
 	for i := range n {
-		s.Add(a.Annotate(frame("c", gateway.Recv, t0.Add(time.Duration(i)*time.Millisecond), fxACK)))
+		s.add(a.annotate(frame("c", gateway.Recv, t0.Add(time.Duration(i)*time.Millisecond), fxACK)))
 	}
 }
 

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -85,5 +86,33 @@ func BenchmarkLoad(b *testing.B) {
 		if _, err := Load(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestWelcomeMapsEveryLesson keeps the welcome lesson's course map complete
+// as lessons are added, and keeps it from counting them in words that go
+// stale.
+func TestWelcomeMapsEveryLesson(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	welcome := c.Lessons[0]
+	src, err := embedded.ReadFile("01-welcome.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, courseMap, found := strings.Cut(string(src), "\n## The course map\n")
+	if !found {
+		t.Fatal("lessons/01-welcome.md has no \"## The course map\" section")
+	}
+	courseMap, _, _ = strings.Cut(courseMap, "\n## ")
+	for _, l := range c.Lessons[1:] {
+		if !strings.Contains(courseMap, "](/lessons/"+l.Slug+")") {
+			t.Errorf("lessons/01-welcome.md: the course map does not link lesson %q (/lessons/%s)", l.Title, l.Slug)
+		}
+	}
+	if counted := regexp.MustCompile(`(?i)\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[0-9]+) (short )?lessons\b`).FindString(welcome.Text); counted != "" {
+		t.Errorf("lessons/01-welcome.md says %q: the number of lessons changes, so the welcome should not count them", counted)
 	}
 }

@@ -105,11 +105,29 @@ func intentTable() dataTable {
 	return t
 }
 
+// The words an intent cell holds when it names no intent. They are prose, so
+// html writes them without <code> even in a column of intent names.
+const (
+	noIntentNeeded = "none needed"
+	guildOnly      = "does not apply: guild-only event"
+)
+
+var proseItems = map[string]bool{noIntentNeeded: true, guildOnly: true}
+
 func gatingText(in gateway.Intents) []string {
 	if in == 0 {
-		return one("none")
+		return one(noIntentNeeded)
 	}
 	return in.Names()
+}
+
+// dmGatingText is the DM column: an event that only happens in a guild has
+// no DM intent to name, which is not the same as needing none.
+func dmGatingText(ev gateway.EventInfo) []string {
+	if ev.GuildOnly {
+		return one(guildOnly)
+	}
+	return gatingText(ev.DMIntents)
 }
 
 func eventTable() dataTable {
@@ -119,7 +137,7 @@ func eventTable() dataTable {
 		for _, term := range ev.Terms {
 			objects = append(objects, term.Path+" ("+string(term.Kind)+")")
 		}
-		t.Rows = append(t.Rows, [][]string{one(ev.Name), one(ev.Meaning), gatingText(ev.GuildIntents), gatingText(ev.DMIntents), objects})
+		t.Rows = append(t.Rows, [][]string{one(ev.Name), one(ev.Meaning), gatingText(ev.GuildIntents), dmGatingText(ev), objects})
 	}
 	return t
 }
@@ -140,7 +158,7 @@ func (t dataTable) html() string {
 				if j > 0 {
 					b.WriteString(", ")
 				}
-				if t.Columns[i].Code {
+				if t.Columns[i].Code && !proseItems[item] {
 					b.WriteString("<code>" + html.EscapeString(item) + "</code>")
 				} else {
 					b.WriteString(html.EscapeString(item))

@@ -181,6 +181,12 @@ func TestProtocolTablesFollowTheProtocolPackage(t *testing.T) {
 					t.Errorf("event %s: guild intents cell %q lacks %s", ev.Name, rows[i][2], name)
 				}
 			}
+			switch {
+			case ev.GuildOnly && rows[i][3] != guildOnly:
+				t.Errorf("event %s happens only in guilds, but its DM cell says %q", ev.Name, rows[i][3])
+			case !ev.GuildOnly && ev.DMIntents == 0 && rows[i][3] != noIntentNeeded:
+				t.Errorf("event %s needs no intent in a DM, but its DM cell says %q", ev.Name, rows[i][3])
+			}
 			for _, term := range ev.Terms {
 				if !strings.Contains(rows[i][4], term.Path+" ("+string(term.Kind)+")") {
 					t.Errorf("event %s: objects cell %q lacks %s", ev.Name, rows[i][4], term.Path)

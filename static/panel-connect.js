@@ -33,8 +33,11 @@
     box.querySelector(".conn-text").textContent = text;
     box.title = text;
     const lines = [];
-    if (st.close) lines.push(st.close.meaning + (st.close.fix ? " Fix: " + st.close.fix : ""));
-    else if (st.detail) lines.push(st.detail);
+    // The server's sentence comes from the same explanation as the close
+    // frame's own notes (who closed, and why: a client's 4000 to resume is
+    // not trouble on the gateway's side), so it is preferred.
+    if (st.detail) lines.push(st.detail);
+    else if (st.close) lines.push(st.close.meaning + (st.close.fix ? " Fix: " + st.close.fix : ""));
     detail.textContent = lines.join(" ");
     detail.hidden = !lines.length;
     detail.dataset.kind = st.close ? "closed" : "";

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 
 	"gatewaytour/inspector/hello"
 )
@@ -21,8 +22,6 @@ import (
 //
 // A step is hello.Step as JSON plus the stream's record indexes it is about
 // and where the walk stands.
-
-var errNoStream = errors.New("the walk's panel stream could not be opened")
 
 const maxHelloBody = 1 << 10
 
@@ -97,11 +96,16 @@ func (s *Server) serveHelloStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tab, err := s.hello.start(hello.Options{WithoutMessageContent: opts.WithoutMessageContent})
+	if errors.Is(err, hello.ErrTooManyWalks) {
+		w.Header().Set("Retry-After", "60")
+		writeError(w, r, http.StatusServiceUnavailable, "could not start a walk: %s", strings.TrimPrefix(err.Error(), "hello: "))
+		return
+	}
 	if err != nil {
 		writeError(w, r, http.StatusServiceUnavailable, "could not start a walk: %v", err)
 		return
 	}
-	writeJSON(w, r, http.StatusOK, helloStarted{Walk: tab.id, Stream: tab.stream.Info().ID, Step: describeStep(tab, tab.walk.Current(), nil)})
+	writeJSON(w, r, http.StatusOK, helloStarted{Walk: tab.id, Stream: tab.stream, Step: describeStep(tab, tab.walk.Current())})
 }
 
 func (s *Server) serveHelloStep(w http.ResponseWriter, r *http.Request) {
@@ -121,8 +125,6 @@ func (s *Server) serveHelloStep(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusNotFound, "there is no such walk (it ended, or the tab was idle too long); start a new one")
 		return
 	}
-	defer tab.release()
-	from := tab.next()
 	var step hello.Step
 	var err error
 	ctx := r.Context()
@@ -133,9 +135,8 @@ func (s *Server) serveHelloStep(w http.ResponseWriter, r *http.Request) {
 		step, err = tab.walk.Back(ctx)
 	case "restart":
 		step, err = tab.walk.RestartWith(ctx, hello.Options{WithoutMessageContent: opts.WithoutMessageContent})
-		tab.forget()
 	}
-	answer := describeStep(tab, step, tab.stepFrames(step, from, tab.next()))
+	answer := describeStep(tab, step)
 	switch {
 	case err == nil, errors.Is(err, hello.ErrAtStart):
 		// Back at the start is harmless: the answer is the start again.
@@ -165,7 +166,8 @@ func (s *Server) serveHelloEnd(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, http.StatusOK, struct{}{})
 }
 
-func describeStep(tab *helloTab, step hello.Step, frames []int64) helloStep {
+func describeStep(tab *helloTab, step hello.Step) helloStep {
+	frames := step.Records
 	if frames == nil {
 		frames = []int64{}
 	}

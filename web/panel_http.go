@@ -21,7 +21,6 @@ import (
 const (
 	maxConnectBody   = 16 << 10  // a token and a list of intent names
 	maxRecordingBody = 256 << 20 // an hour of a busy bot is tens of megabytes
-	maxTokenLength   = 256
 )
 
 func (s *Server) panelRoutes() {
@@ -147,14 +146,14 @@ func (s *Server) serveConnect(w http.ResponseWriter, r *http.Request) {
 		err = h.ConnectSandbox(intents)
 	case "discord":
 		token := strings.TrimSpace(req.Token)
-		if problem := checkToken(token); problem != "" {
-			writeError(w, r, http.StatusBadRequest, "%s", problem)
+		if problem := inspector.CheckTokenShape(token); problem != nil {
+			writeError(w, r, http.StatusBadRequest, "%v", problem)
 			return
 		}
 		err = h.ConnectDiscord(token, intents)
 		if err != nil {
 			// Belt and braces: whatever the error says, it never carries the token.
-			err = errors.New(strings.ReplaceAll(err.Error(), token, inspector.RedactedToken))
+			err = errors.New(inspector.RedactToken(err.Error(), token))
 		}
 	default:
 		writeError(w, r, http.StatusBadRequest, `mode must be "sandbox" or "discord", not %q`, truncate(req.Mode, 40))
@@ -188,30 +187,6 @@ func parseIntentNames(names *[]string, mode string) (gateway.Intents, error) {
 		in |= one
 	}
 	return in, nil
-}
-
-// checkToken says what is wrong with a token's shape, or "".
-func checkToken(token string) string {
-	switch {
-	case token == "":
-		return "paste the bot token from the Developer Portal (Bot → Reset Token)"
-	case len(token) > maxTokenLength:
-		return "that is too long to be a bot token"
-	case strings.ContainsFunc(token, func(r rune) bool { return r <= ' ' || r > '~' }):
-		return "a bot token has no spaces or special characters; paste it again"
-	}
-	// Three dot-separated parts of base64url text. Checked here too, so a
-	// slip of the clipboard never leaves this machine.
-	parts := strings.Split(token, ".")
-	for _, p := range parts {
-		if p == "" || strings.Trim(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
-			return "that does not look like a bot token: it is three parts joined by dots; copy it again from the Developer Portal's Bot page"
-		}
-	}
-	if len(parts) != 3 {
-		return "that does not look like a bot token: it is three parts joined by dots; copy it again from the Developer Portal's Bot page"
-	}
-	return ""
 }
 
 func truncate(s string, n int) string {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -14,17 +15,16 @@ import (
 	"sync/atomic"
 	"time"
 
+	"gatewaytour/inspector"
 	"gatewaytour/inspector/gateway"
 )
-
-// redacted replaces the token in anything the client logs or returns.
-const redacted = "[redacted token]"
 
 // Client is one bot's gateway session, across as many connections as it
 // takes. Make one with New and call Run once.
 type Client struct {
 	cfg     Config
-	token   string // bare, without "Bot "
+	token   string            // bare, without "Bot "
+	secrets inspector.Secrets // the token, kept out of logs and errors
 	limiter *limiter
 
 	sinkMu sync.Mutex
@@ -50,7 +50,10 @@ func New(cfg Config) (*Client, error) {
 	if token == "" {
 		return nil, errors.New("client: no token (set DISCORD_TOKEN, or use the sandbox)")
 	}
-	return &Client{cfg: cfg, token: token, limiter: newLimiter(), outbox: make(chan outgoing)}, nil
+	c := &Client{cfg: cfg, token: token, limiter: newLimiter(), outbox: make(chan outgoing)}
+	c.secrets.Learn(token)
+	c.cfg.Logger = slog.New(c.secrets.LogHandler(cfg.Logger.Handler()))
+	return c, nil
 }
 
 // Run connects and keeps the session alive until ctx ends or the gateway
@@ -142,8 +145,8 @@ func (c *Client) dialURL(base string) (string, error) {
 	q := u.Query()
 	q.Set("v", "10")
 	q.Set("encoding", "json")
-	if c.cfg.Compress == CompressZlibStream {
-		q.Set("compress", "zlib-stream")
+	if compress := c.cfg.Compress.param(); compress != "" {
+		q.Set("compress", compress)
 	}
 	u.RawQuery = q.Encode()
 	return u.String(), nil
@@ -187,16 +190,17 @@ func (c *Client) emit(f gateway.WireFrame) {
 	c.cfg.Sink(f)
 }
 
-func (c *Client) scrub(s string) string {
-	return strings.ReplaceAll(s, c.token, redacted)
-}
+func (c *Client) scrub(s string) string { return c.secrets.RedactString(s) }
 
 // scrubErr keeps the token out of errors, whatever produced them.
 func (c *Client) scrubErr(err error) error {
-	if err == nil || !strings.Contains(err.Error(), c.token) {
+	if err == nil {
 		return err
 	}
-	return errors.New(c.scrub(err.Error()))
+	if clean := c.scrub(err.Error()); clean != err.Error() {
+		return errors.New(clean)
+	}
+	return err
 }
 
 func jitter(interval time.Duration) time.Duration {

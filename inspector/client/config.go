@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"gatewaytour/inspector"
 	"gatewaytour/inspector/gateway"
 )
 
@@ -31,7 +32,21 @@ const (
 	CompressZlibStream Compression = iota
 	// CompressNone receives plain text frames.
 	CompressNone
+	// CompressZstdStream asks for compress=zstd-stream, as discord.py 2.7
+	// does where a zstd module is installed.
+	CompressZstdStream
 )
+
+// param is the gateway URL's compress value, "" for none.
+func (c Compression) param() string {
+	switch c {
+	case CompressZlibStream:
+		return gateway.CompressZlibStream
+	case CompressZstdStream:
+		return gateway.CompressZstdStream
+	}
+	return ""
+}
 
 // Config says where to connect and as whom. Only Token is required.
 type Config struct {
@@ -128,7 +143,7 @@ type CloseError struct {
 }
 
 func (e *CloseError) Error() string {
-	return fmt.Sprintf("gateway closed the connection with %d (%s): %s Fix: %s", e.Code, e.Info.Name, e.Info.Meaning, e.Info.Fix)
+	return "the gateway closed the connection: " + inspector.ExplainClose(e.Code, "", gateway.Recv).Sentence()
 }
 
 // HTTPError is a failed GET /gateway/bot.

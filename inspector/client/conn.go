@@ -37,17 +37,20 @@ type conn struct {
 	c       *Client
 	id      string
 	ws      *websocket.Conn
-	zlib    *gateway.ZlibStreamReader
+	inflate gateway.StreamReader // nil without transport compression
 	closing atomic.Bool
 	done    chan struct{}
 }
 
 // incoming is what the reader hands the main loop: a payload, or the end.
 type incoming struct {
-	p      gateway.Payload
-	ended  bool
-	code   gateway.CloseCode
-	reason string
+	p     gateway.Payload
+	ended bool
+	// byClient marks an end the client chose itself (the compressed
+	// stream could not be decoded); reason then says why.
+	byClient bool
+	code     gateway.CloseCode
+	reason   string
 }
 
 func (c *Client) runConn(ctx context.Context, base string, resume bool) outcome {
@@ -69,9 +72,7 @@ func (c *Client) runConn(ctx context.Context, base string, resume bool) outcome 
 	}
 	ws.SetReadLimit(int64(c.cfg.MaxInflated))
 	cn := &conn{c: c, id: id, ws: ws, done: make(chan struct{})}
-	if c.cfg.Compress == CompressZlibStream {
-		cn.zlib = gateway.NewZlibStreamReader(c.cfg.MaxInflated, c.cfg.MaxInflated)
-	}
+	cn.inflate = gateway.NewStreamReader(c.cfg.Compress.param(), c.cfg.MaxInflated, c.cfg.MaxInflated)
 	defer func() {
 		close(cn.done)
 		ws.Close()
@@ -260,7 +261,11 @@ func (cn *conn) ended(m incoming, healthy bool) outcome {
 	c := cn.c
 	info := gateway.LookupClose(m.code)
 	c.cfg.Logger.Warn("connection closed", "conn", cn.id, "code", m.code, "meaning", info.Name, "reason", c.scrub(m.reason))
-	cn.state(StateClosed, m.code, info.Meaning, false)
+	meaning := info.Meaning
+	if m.byClient {
+		meaning = m.reason
+	}
+	cn.state(StateClosed, m.code, meaning, m.byClient)
 	if !info.Reconnect {
 		return outcome{fatal: &CloseError{Code: m.code, Info: info}}
 	}
@@ -322,12 +327,12 @@ func (cn *conn) read(out chan<- incoming) {
 		}
 		text := data
 		if kind == websocket.BinaryMessage {
-			if cn.zlib == nil {
+			if cn.inflate == nil {
 				c.emit(gateway.WireFrame{Conn: cn.id, Peer: Peer, Time: time.Now(), Dir: gateway.Recv, WireSize: len(data), Error: "a binary frame on a connection without compression"})
 				continue
 			}
 			wire += len(data)
-			msg, complete, ferr := cn.zlib.Feed(data)
+			msg, complete, ferr := cn.inflate.Feed(data)
 			if !complete && ferr == nil {
 				continue // the message goes on in the next frame
 			}
@@ -338,8 +343,9 @@ func (cn *conn) read(out chan<- incoming) {
 				if complete {
 					continue // only this message is lost
 				}
-				cn.close(closeToResume, "compressed stream is corrupt")
-				send(incoming{ended: true, code: closeToResume, reason: "compressed stream is corrupt"})
+				const why = "the compressed stream cannot be decoded any further"
+				cn.close(closeToResume, why)
+				send(incoming{ended: true, code: closeToResume, reason: why, byClient: true})
 				return
 			}
 			c.emit(gateway.WireFrame{Conn: cn.id, Peer: Peer, Time: time.Now(), Dir: gateway.Recv, Data: msg, WireSize: size})

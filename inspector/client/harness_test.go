@@ -65,8 +65,7 @@ func start(t *testing.T, sbCfg sandbox.Config, cfg client.Config, onState func(*
 	h.sb = sandbox.New(sbCfg)
 	h.ts = httptest.NewServer(h.sb.Handler())
 	h.session = inspector.NewSession(0)
-	annotator := inspector.NewAnnotator()
-	record := h.session.Sink(annotator)
+	record := func(f gateway.WireFrame) { h.session.Ingest(f) }
 	if cfg.RESTBase == "" {
 		cfg.RESTBase = h.ts.URL + "/api/v10"
 	}
@@ -76,7 +75,7 @@ func start(t *testing.T, sbCfg sandbox.Config, cfg client.Config, onState func(*
 	if cfg.Token == "" {
 		cfg.Token = sandbox.Token
 	}
-	annotator.SetSecret(cfg.Token)
+	h.session.Secrets().Learn(cfg.Token)
 	cfg.Sink = func(f gateway.WireFrame) {
 		record(f)
 		h.frames <- f

@@ -30,7 +30,11 @@ type EventInfo struct {
 	// table, so the gating is written down once.
 	GuildIntents Intents
 	DMIntents    Intents
-	Terms        []TermSpec
+	// GuildOnly marks events that can only happen in a guild, so asking
+	// which intent they need in a DM makes no sense. An event gated by a
+	// guild intent and no DM intent is guild-only without saying so.
+	GuildOnly bool
+	Terms     []TermSpec
 }
 
 // GatedBy is the set of intents (any one suffices) that lets the event
@@ -109,7 +113,7 @@ var eventTable = []EventInfo{
 	{Name: "GUILD_MEMBER_UPDATE", Meaning: "A member changed: roles, nickname, avatar, timeout.", Terms: memberEventTerms},
 	{Name: "GUILD_MEMBER_REMOVE", Meaning: "Someone left, or was kicked from, a guild. Only the user is sent: the membership is gone.",
 		Terms: []TermSpec{{"d.user", TermUser, "A user: the person who left. No member object, because they are no longer in the guild."}}},
-	{Name: "GUILD_MEMBERS_CHUNK", Meaning: "Members sent in answer to a Request Guild Members (op 8); the nonce matches the request.",
+	{Name: "GUILD_MEMBERS_CHUNK", Meaning: "Members sent in answer to a Request Guild Members (op 8); the nonce matches the request.", GuildOnly: true,
 		Terms: []TermSpec{{"d.members[]", TermMember, noteMemberWithUser}, {"d.members[].user", TermUser, noteNestedUser}}},
 	{Name: "GUILD_BAN_ADD", Meaning: "A user was banned.", Terms: []TermSpec{{"d.user", TermUser, noteEventUser}}},
 	{Name: "GUILD_BAN_REMOVE", Meaning: "A ban was lifted.", Terms: []TermSpec{{"d.user", TermUser, noteEventUser}}},
@@ -121,7 +125,7 @@ var eventTable = []EventInfo{
 	{Name: "INVITE_CREATE", Meaning: "An invite was created.", Terms: []TermSpec{{"d.inviter", TermUser, "A user: who made the invite."}, {"d.target_user", TermUser, "A user the invite points at."}}},
 	{Name: "INVITE_DELETE", Meaning: "An invite was deleted."},
 	{Name: "VOICE_STATE_UPDATE", Meaning: "Someone joined, left or moved between voice channels, or muted or deafened.", Terms: memberWithUserTerms},
-	{Name: "VOICE_SERVER_UPDATE", Meaning: "The voice server for a guild; the bot's voice connection needs it."},
+	{Name: "VOICE_SERVER_UPDATE", Meaning: "The voice server for a guild; the bot's voice connection needs it.", GuildOnly: true},
 	{Name: "PRESENCE_UPDATE", Meaning: "A member's status or activity changed.",
 		Terms: []TermSpec{{"d.user", TermUser, "A partial user: only id is guaranteed in a presence."}}},
 	{Name: "MESSAGE_CREATE", Meaning: "A message was posted in a channel the bot can see.", Terms: messageTerms},
@@ -136,15 +140,15 @@ var eventTable = []EventInfo{
 	{Name: "MESSAGE_POLL_VOTE_REMOVE", Meaning: "Someone took back a poll vote."},
 	{Name: "TYPING_START", Meaning: "Someone started typing in a channel.", Terms: memberWithUserTerms},
 	{Name: "USER_UPDATE", Meaning: "The bot's own user changed.", Terms: []TermSpec{{"d", TermUser, "A user: the bot's own account."}}},
-	{Name: "INTERACTION_CREATE", Meaning: "Someone used one of the bot's slash commands, buttons or menus. In a guild it carries member (with user inside); in a DM only user.",
+	{Name: "INTERACTION_CREATE", Meaning: "Someone used one of the bot's slash commands, buttons or menus. Sent on the gateway only while the app has no Interactions Endpoint URL. In a guild it carries member (with user inside); anywhere else (a DM, or a group DM for a user-installed app) only user.",
 		Terms: []TermSpec{
 			{"d.member", TermMember, "A member: the person who used the command, in this guild, with their permissions. Present only in a guild."},
 			{"d.member.user", TermUser, noteNestedUser},
-			{"d.user", TermUser, "A user: the person who used the command outside a guild (a DM). There is no member without a guild."},
+			{"d.user", TermUser, "A user: the person who used the command outside a guild (a DM or group DM). There is no member without a guild."},
 		}},
 	{Name: "STAGE_INSTANCE_CREATE", Meaning: "A stage went live."},
 	{Name: "STAGE_INSTANCE_UPDATE", Meaning: "A stage changed."},
-	{Name: "STAGE_INSTANCE_DELETE", Meaning: "A stage ended."},
+	{Name: "STAGE_INSTANCE_DELETE", Meaning: "A stage ended: its stage instance was deleted."},
 	{Name: "GUILD_SCHEDULED_EVENT_CREATE", Meaning: "A scheduled event was created.", Terms: []TermSpec{{"d.creator", TermUser, "A user: who created the event."}}},
 	{Name: "GUILD_SCHEDULED_EVENT_UPDATE", Meaning: "A scheduled event changed."},
 	{Name: "GUILD_SCHEDULED_EVENT_DELETE", Meaning: "A scheduled event was deleted."},
@@ -158,12 +162,22 @@ var eventTable = []EventInfo{
 	{Name: "INTEGRATION_UPDATE", Meaning: "An integration changed."},
 	{Name: "INTEGRATION_DELETE", Meaning: "An integration was removed."},
 	{Name: "RATE_LIMITED", Meaning: "A gateway request (today only op 8) was rate limited; retry_after says how long to wait."},
-	{Name: "CHANNEL_INFO", Meaning: "Voice channel data asked for with op 43."},
-	{Name: "SOUNDBOARD_SOUNDS", Meaning: "Soundboard sounds asked for with op 31."},
-	{Name: "ENTITLEMENT_CREATE", Meaning: "A user bought something from the app."},
-	{Name: "ENTITLEMENT_UPDATE", Meaning: "An entitlement changed."},
-	{Name: "ENTITLEMENT_DELETE", Meaning: "An entitlement was removed."},
-	{Name: "APPLICATION_COMMAND_PERMISSIONS_UPDATE", Meaning: "A command's permissions changed."},
+	{Name: "CHANNEL_INFO", Meaning: "Short-lived data about a guild's channels (voice status, voice start time), the answer to a Request Channel Info (op 43).", GuildOnly: true},
+	{Name: "SOUNDBOARD_SOUNDS", Meaning: "A guild's soundboard sounds, the answer to a Request Soundboard Sounds (op 31).", GuildOnly: true},
+	{Name: "GUILD_SOUNDBOARD_SOUND_CREATE", Meaning: "A sound was added to a guild's soundboard; d is the sound."},
+	{Name: "GUILD_SOUNDBOARD_SOUND_UPDATE", Meaning: "A soundboard sound was edited; d is the sound as it is now."},
+	{Name: "GUILD_SOUNDBOARD_SOUND_DELETE", Meaning: "A soundboard sound was removed; only sound_id and guild_id are sent."},
+	{Name: "GUILD_SOUNDBOARD_SOUNDS_UPDATE", Meaning: "Several of a guild's soundboard sounds changed at once; d lists them with the guild_id."},
+	{Name: "VOICE_CHANNEL_EFFECT_SEND", Meaning: "Someone in the voice channel the bot is connected to sent an effect: an emoji reaction or a soundboard sound."},
+	{Name: "VOICE_CHANNEL_STATUS_UPDATE", Meaning: "A voice channel's status text was set or cleared."},
+	{Name: "VOICE_CHANNEL_START_TIME_UPDATE", Meaning: "A voice channel's session start time changed (a Unix time in seconds, or absent when nobody is in it)."},
+	{Name: "ENTITLEMENT_CREATE", Meaning: "A user or guild was granted one of the app's SKUs, usually by buying it."},
+	{Name: "ENTITLEMENT_UPDATE", Meaning: "An entitlement changed, for example a subscription renewed or ended."},
+	{Name: "ENTITLEMENT_DELETE", Meaning: "An entitlement was taken away, for example after a refund."},
+	{Name: "SUBSCRIPTION_CREATE", Meaning: "Someone subscribed to the app's premium offer. Its status may still be inactive; grant perks from entitlements, not from this event."},
+	{Name: "SUBSCRIPTION_UPDATE", Meaning: "A premium subscription changed, for example became active or is set to end."},
+	{Name: "SUBSCRIPTION_DELETE", Meaning: "A premium subscription was deleted."},
+	{Name: "APPLICATION_COMMAND_PERMISSIONS_UPDATE", Meaning: "A guild changed who may use one of the app's commands.", GuildOnly: true},
 }
 
 var eventByName = func() map[string]EventInfo {
@@ -176,15 +190,23 @@ var eventByName = func() map[string]EventInfo {
 	for _, in := range intentTable {
 		dm := len(in.Name) > 7 && in.Name[:7] == "DIRECT_"
 		for _, name := range in.Events {
+			// An event missing from eventTable gets no meaning; a test
+			// insists every event has one.
 			e, ok := m[name]
 			if !ok {
-				e = EventInfo{Name: name, Meaning: "A dispatch event."}
+				e = EventInfo{Name: name}
 			}
 			if dm {
 				e.DMIntents |= in.Intent
 			} else {
 				e.GuildIntents |= in.Intent
 			}
+			m[name] = e
+		}
+	}
+	for name, e := range m {
+		if e.GuildIntents != 0 && e.DMIntents == 0 {
+			e.GuildOnly = true
 			m[name] = e
 		}
 	}

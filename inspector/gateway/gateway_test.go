@@ -77,7 +77,7 @@ func TestDecodePayload(t *testing.T) {
 	if err != nil || p.Op != OpDispatch || *p.S != 3 || *p.T != "READY" {
 		t.Fatalf("got %+v, %v", p, err)
 	}
-	for _, bad := range []string{``, `[]`, `{"d":1}`, `{"op":"x"}`, `nope`} {
+	for _, bad := range []string{``, `[]`, `{"d":1}`, `{"op":"x"}`, `nope`, `null`, `{"op":null}`, `{"OP":1,"D":null}`, `{"Op":11}`, `{"op":1,"s":"x"}`, `{"op":0,"t":5}`} {
 		if _, err := DecodePayload([]byte(bad)); err == nil {
 			t.Errorf("DecodePayload(%q) succeeded", bad)
 		}
@@ -85,6 +85,17 @@ func TestDecodePayload(t *testing.T) {
 	out, _ := json.Marshal(Payload{Op: OpHeartbeatACK})
 	if string(out) != `{"op":11,"d":null,"s":null,"t":null}` {
 		t.Fatalf("non-dispatch payload marshals as %s", out)
+	}
+}
+
+func TestDecodePayloadKeysAreExact(t *testing.T) {
+	p, err := DecodePayload([]byte(`{"\u006fp":1,"d":7}`)) // an escaped key is still "op"
+	if err != nil || p.Op != OpHeartbeat || string(p.D) != "7" || p.S != nil || p.T != nil {
+		t.Fatalf("escaped op key: %+v, %v", p, err)
+	}
+	p, err = DecodePayload([]byte(`{"op":11,"d":null,"s":null,"t":null}`))
+	if err != nil || p.S != nil || p.T != nil || string(p.D) != "null" {
+		t.Fatalf("explicit nulls: %+v, %v", p, err)
 	}
 }
 
@@ -188,5 +199,23 @@ func TestOpcodes(t *testing.T) {
 	}
 	if !OpHeartbeat.ClientMaySend() || OpHello.ClientMaySend() || Opcode(5).ClientMaySend() {
 		t.Fatal("ClientMaySend")
+	}
+}
+
+func TestJSONProblemNamesFieldsNotGoTypes(t *testing.T) {
+	var id Identify
+	for in, want := range map[string]string{
+		`{"intents":"all"}`: "field intents must be a number, not a string",
+		`{"shard":{"a":1}}`: "field shard must be an array, not an object",
+		`{"token":`:         "not valid JSON at byte",
+	} {
+		got := JSONProblem(json.Unmarshal([]byte(in), &id))
+		if !strings.Contains(got, want) || strings.Contains(got, "Go ") || strings.Contains(got, "gateway.") {
+			t.Errorf("%s: %q, want %q", in, got, want)
+		}
+	}
+	var r RequestGuildMembers
+	if got := JSONProblem(json.Unmarshal([]byte(`{"guild_id":"abc"}`), &r)); got != `"abc" is not a snowflake` {
+		t.Errorf("snowflake: %q", got)
 	}
 }

@@ -2,7 +2,11 @@ package gateway
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
 )
 
 // Payload is the envelope every gateway frame uses, in both directions.
@@ -21,21 +25,30 @@ const MaxClientFrame = 4096
 
 // DecodePayload parses one JSON frame into the envelope. It rejects frames
 // that are not a JSON object with a numeric "op", which the gateway treats as
-// a decode error.
+// a decode error. The envelope's keys match exactly, as the gateway reads
+// them: encoding/json on its own would also take "OP" or "Op" for op.
 func DecodePayload(frame []byte) (Payload, error) {
-	var p struct {
-		Op *Opcode         `json:"op"`
-		D  json.RawMessage `json:"d"`
-		S  *int64          `json:"s"`
-		T  *string         `json:"t"`
-	}
-	if err := json.Unmarshal(frame, &p); err != nil {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(frame, &m); err != nil {
 		return Payload{}, fmt.Errorf("gateway: frame is not a JSON payload: %w", err)
 	}
-	if p.Op == nil {
+	rawOp, ok := m["op"]
+	if !ok || string(rawOp) == "null" {
 		return Payload{}, fmt.Errorf("gateway: payload has no \"op\"")
 	}
-	return Payload{Op: *p.Op, D: p.D, S: p.S, T: p.T}, nil
+	var p Payload
+	for _, f := range []struct {
+		key string
+		to  any
+	}{{"op", &p.Op}, {"s", &p.S}, {"t", &p.T}} {
+		if raw, ok := m[f.key]; ok {
+			if err := json.Unmarshal(raw, f.to); err != nil {
+				return Payload{}, fmt.Errorf("gateway: frame is not a JSON payload: %w", err)
+			}
+		}
+	}
+	p.D = m["d"]
+	return p, nil
 }
 
 // NewPayload builds a non-dispatch payload with d marshalled to JSON.
@@ -152,4 +165,56 @@ type SessionStartLimit struct {
 	Remaining      int `json:"remaining"`
 	ResetAfter     int `json:"reset_after"`
 	MaxConcurrency int `json:"max_concurrency"`
+}
+
+// JSONProblem says what is wrong with a payload's JSON in the protocol's own
+// terms, for a close reason or an error a bot author reads: which field
+// holds what, never Go's type names (an encoding/json error names the Go
+// struct and type it was decoding into, which mean nothing outside this code).
+func JSONProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		want := "of another type"
+		if te.Type != nil {
+			want = jsonKind(te.Type)
+		}
+		got := map[string]string{"string": "a string", "number": "a number", "bool": "a boolean",
+			"array": "an array", "object": "an object"}[te.Value]
+		if got == "" {
+			got = te.Value // "number 1.5": a number out of the field's range
+		}
+		if te.Field == "" {
+			return "the value must be " + want + ", not " + got
+		}
+		return "field " + te.Field + " must be " + want + ", not " + got
+	case errors.As(err, &se):
+		return "not valid JSON at byte " + strconv.FormatInt(se.Offset, 10)
+	case err == nil:
+		return ""
+	}
+	return strings.TrimPrefix(err.Error(), "gateway: ")
+}
+
+// jsonKind names the JSON a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	}
+	return "of another type"
 }

@@ -37,3 +37,30 @@ type CloseFrame struct {
 	Code   CloseCode
 	Reason string
 }
+
+// The transport compressions, as the gateway URL's compress parameter names
+// them. With either, every server→client message is a binary frame of one
+// stream that lasts as long as the connection.
+const (
+	CompressZlibStream = "zlib-stream"
+	CompressZstdStream = "zstd-stream"
+)
+
+// StreamReader decodes the server→client frames of one compressed
+// connection; ZlibStreamReader and ZstdStreamReader are the two kinds.
+type StreamReader interface {
+	Feed(frame []byte) (msg []byte, complete bool, err error)
+}
+
+// NewStreamReader returns the reader for the transport compression compress
+// names, with the limits of NewZlibStreamReader, or nil when compress names
+// none the gateway offers (frames are then plain text).
+func NewStreamReader(compress string, maxMessage, maxCompressed int) StreamReader {
+	switch compress {
+	case CompressZlibStream:
+		return NewZlibStreamReader(maxMessage, maxCompressed)
+	case CompressZstdStream:
+		return NewZstdStreamReader(maxMessage, maxCompressed)
+	}
+	return nil
+}

@@ -29,15 +29,7 @@ func NewZlibStreamWriter() *ZlibStreamWriter {
 
 // Compress returns the bytes to send, as one binary frame, for msg.
 func (w *ZlibStreamWriter) Compress(msg []byte) ([]byte, error) {
-	if _, err := w.zw.Write(msg); err != nil {
-		return nil, err
-	}
-	if err := w.zw.Flush(); err != nil {
-		return nil, err
-	}
-	out := bytes.Clone(w.buf.Bytes())
-	w.buf.Reset()
-	return out, nil
+	return compressFlushed(w.zw, &w.buf, msg)
 }
 
 // ErrInflateLimit is returned (wrapped) when one message inflates past the

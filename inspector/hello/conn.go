@@ -1,7 +1,6 @@
 package hello
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,7 +25,7 @@ type botConn struct {
 	id, peer string
 	ws       *websocket.Conn
 	sink     func(gateway.WireFrame)
-	token    string
+	secrets  inspector.Secrets // the token: on the wire and nowhere else
 
 	mu         sync.Mutex // guards everything below, and orders sink and socket writes
 	inbox      []arrival
@@ -56,24 +55,19 @@ type CloseError struct {
 }
 
 func (e *CloseError) Error() string {
-	info := gateway.LookupClose(e.Code)
-	return fmt.Sprintf("the gateway closed the connection with %d (%s): %s", e.Code, info.Name, info.Meaning)
+	return "the gateway closed the connection: " + inspector.ExplainClose(e.Code, e.Reason, gateway.Recv).Sentence()
 }
 
 func newBotConn(id, peer, token string, ws *websocket.Conn, sink func(gateway.WireFrame)) *botConn {
-	c := &botConn{id: id, peer: peer, token: token, ws: ws, sink: sink,
+	c := &botConn{id: id, peer: peer, ws: ws, sink: sink,
 		changed: make(chan struct{}), stop: make(chan struct{}), readDone: make(chan struct{})}
+	c.secrets.Learn(token)
 	go c.readLoop()
 	return c
 }
 
 // redact keeps the token off everything but the wire.
-func (c *botConn) redact(data []byte) []byte {
-	if c.token == "" || !bytes.Contains(data, []byte(c.token)) {
-		return data
-	}
-	return bytes.ReplaceAll(data, []byte(c.token), []byte(inspector.RedactedToken))
-}
+func (c *botConn) redact(data []byte) []byte { return c.secrets.Redact(data) }
 
 func (c *botConn) emitLocked(f gateway.WireFrame) {
 	if c.sink != nil {

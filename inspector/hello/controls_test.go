@@ -22,8 +22,9 @@ func TestDoubleNextRunsOneStep(t *testing.T) {
 	_, ts := startSandbox(t, quietSandbox())
 	entered, release := make(chan struct{}), make(chan struct{})
 	var once sync.Once
-	w := New(Config{BaseURL: ts.URL, Sink: func(gateway.WireFrame) {
+	w := New(Config{BaseURL: ts.URL, Sink: func(gateway.WireFrame) int64 {
 		once.Do(func() { close(entered); <-release }) // hold step 1 mid-flight
+		return -1
 	}}, Options{})
 	t.Cleanup(func() { _ = w.Close() })
 
@@ -95,8 +96,8 @@ func TestRestartLeavesOneConnection(t *testing.T) {
 	for n := 1; n <= 6; n++ {
 		mustNext(t, w, n)
 	}
-	oldConn := w.ConnID()
-	if s0, err := w.Restart(ctxFor(t)); err != nil || s0.N != 0 || w.Performed() != 0 {
+	oldConn := connID(w)
+	if s0, err := restart(t, w); err != nil || s0.N != 0 || w.Performed() != 0 {
 		t.Fatalf("Restart = %d, %v", s0.N, err)
 	}
 	waitFor(t, "the old connection to go", countConns(s)(0))
@@ -106,7 +107,7 @@ func TestRestartLeavesOneConnection(t *testing.T) {
 	for n := 1; n <= 6; n++ {
 		mustNext(t, w, n)
 	}
-	if w.ConnID() == oldConn {
+	if connID(w) == oldConn {
 		t.Fatal("the restarted walk reuses the old connection's name")
 	}
 	waitFor(t, "exactly one connection", countConns(s)(1))
@@ -196,7 +197,7 @@ func TestWalksCloseIdleWalks(t *testing.T) {
 	s, ts := startSandbox(t, quietSandbox())
 	walks := NewWalks(Config{BaseURL: ts.URL, Sandbox: s}, 300*time.Millisecond)
 	t.Cleanup(walks.Close)
-	id, w, err := walks.Start(Options{}, nil)
+	id, w, err := walks.Start(Options{}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +215,7 @@ func TestWalksCloseIdleWalks(t *testing.T) {
 	}
 
 	k := &sink{}
-	id2, w2, _ := walks.Start(Options{}, k.Add)
+	id2, w2, _ := walks.Start(Options{}, k.Store, nil)
 	mustNext(t, w2, 1)
 	if len(k.All()) != 1 {
 		t.Fatalf("the walk's own sink got %d frames, want step 1's", len(k.All()))

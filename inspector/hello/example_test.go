@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"gatewaytour/inspector"
 	"gatewaytour/inspector/gateway"
 	"gatewaytour/inspector/hello"
 )
@@ -13,13 +14,14 @@ import (
 // one, later requests find it by id, and tabs that go away are closed by
 // the idle timeout (or at once with End).
 func ExampleWalks() {
+	session := inspector.NewSession(0)
 	walks := hello.NewWalks(hello.Config{
 		BaseURL: "http://127.0.0.1:8080", // where the sandbox is served
-		Sink:    func(f gateway.WireFrame) { /* annotate and add to the session */ },
+		Sink:    func(f gateway.WireFrame) int64 { return session.Ingest(f).Index },
 	}, 15*time.Minute)
 	defer walks.Close()
 
-	id, w, err := walks.Start(hello.Options{}, nil)
+	id, w, err := walks.Start(hello.Options{}, nil, nil)
 	if err != nil {
 		return
 	}

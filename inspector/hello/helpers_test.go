@@ -36,7 +36,7 @@ type sink = testkit.Frames
 func newWalk(t *testing.T, ts *httptest.Server, s *sandbox.Server, opts Options) (*Walk, *sink) {
 	t.Helper()
 	k := &sink{}
-	w := New(Config{BaseURL: ts.URL, Sandbox: s, Sink: k.Add}, opts)
+	w := New(Config{BaseURL: ts.URL, Sandbox: s, Sink: k.Store}, opts)
 	t.Cleanup(func() { _ = w.Close() })
 	return w, k
 }
@@ -116,3 +116,10 @@ func opName(f gateway.WireFrame) string {
 	}
 	return strings.ReplaceAll(p.Op.Name(), " ", "")
 }
+
+// restart starts the walk again with the options it has.
+func restart(t *testing.T, w *Walk) (Step, error) { return w.RestartWith(ctxFor(t), w.Options()) }
+
+// connID is the walk's current gateway connection ("hello-3"), or "" before
+// step 2.
+func connID(w *Walk) string { return w.currentRun().currentConnID() }

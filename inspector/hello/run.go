@@ -19,12 +19,13 @@ type run struct {
 	cfg  Config
 	opts Options
 
-	ctx    context.Context // cancelled by Restart and Close
+	ctx    context.Context // cancelled by RestartWith and Close
 	cancel context.CancelFunc
 
 	mu     sync.Mutex // guards conn and connID for ConnID and end
 	conn   *botConn
 	connID string
+	ledger *ledger
 
 	// What the steps learned on the wire.
 	gatewayURL string
@@ -38,7 +39,7 @@ type run struct {
 
 func newRun(cfg Config, opts Options) *run {
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &run{cfg: cfg, opts: opts, ctx: ctx, cancel: cancel}
+	r := &run{cfg: cfg, opts: opts, ctx: ctx, cancel: cancel, ledger: newLedger(cfg.Sink)}
 	r.connID = cfg.ConnPrefix + "-" + strconv.FormatInt(connSeq.Add(1), 10)
 	return r
 }
@@ -68,8 +69,8 @@ func (r *run) emit(f gateway.WireFrame) {
 	r.mu.Unlock()
 	if c != nil {
 		c.emitBeside(f)
-	} else if r.cfg.Sink != nil {
-		r.cfg.Sink(f)
+	} else {
+		r.ledger.emit(f)
 	}
 }
 
@@ -103,7 +104,7 @@ func (r *run) dial(ctx context.Context) (*botConn, string, *http.Response, error
 	if err != nil {
 		return nil, u, resp, err
 	}
-	c := newBotConn(r.connID, Peer, r.cfg.Token, ws, r.cfg.Sink)
+	c := newBotConn(r.connID, Peer, r.cfg.Token, ws, r.ledger.emit)
 	r.mu.Lock()
 	r.conn = c
 	r.mu.Unlock()
@@ -123,7 +124,7 @@ func (r *run) perform(ctx context.Context, n int) (Step, error) {
 		s.Title = spec.variantTitle
 	}
 	frames, explanation, err := spec.run(ctx, r)
-	s.Frames, s.Explanation = frames, explanation
+	s.Frames, s.Explanation, s.Records = frames, explanation, r.ledger.records(frames)
 	if err != nil && s.Explanation == "" {
 		s.Explanation = "This step failed: " + err.Error()
 	}

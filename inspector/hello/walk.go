@@ -33,7 +33,7 @@ var (
 	ErrFinished = errors.New("hello: the walk is finished; restart it to walk again")
 	// ErrClosed is returned by every call after Close.
 	ErrClosed = errors.New("hello: the walk is closed")
-	// errStepCancelled ends a step cut short by Restart or Close.
+	// errStepCancelled ends a step cut short by RestartWith or Close.
 	errStepCancelled = errors.New("hello: the step was cancelled")
 )
 
@@ -48,10 +48,13 @@ type Config struct {
 	// otherwise the walk uses BaseURL's POST /sandbox/messages.
 	Sandbox *sandbox.Server
 	// Sink receives every frame in wire order, REST exchanges included (as
-	// gateway.RESTExchange). It may be called from several goroutines, one
-	// call at a time, and should return quickly: the walk's reader waits
-	// for it.
-	Sink func(gateway.WireFrame)
+	// gateway.RESTExchange), and returns the record index it stored the
+	// frame under. It may be called from several goroutines, one call at a
+	// time, and should return quickly: the walk's reader waits for it.
+	Sink Sink
+	// MaxWalks bounds how many walks a Walks registry keeps open at once
+	// (default DefaultMaxWalks); Start answers ErrTooManyWalks past it.
+	MaxWalks int
 	// ChannelID is where the member types !hello (default #bot-commands);
 	// MemberID is who types it (default sandbox.DefaultMemberID).
 	ChannelID gateway.Snowflake
@@ -83,6 +86,9 @@ func (c Config) withDefaults() Config {
 	if c.ConnPrefix == "" {
 		c.ConnPrefix = "hello"
 	}
+	if c.MaxWalks <= 0 {
+		c.MaxWalks = DefaultMaxWalks
+	}
 	return c
 }
 
@@ -108,7 +114,13 @@ type Step struct {
 	// Frames are the frames this step is about, token redacted. They went
 	// to the sink too (with whatever else crossed the wire meanwhile).
 	Frames []gateway.WireFrame `json:"-"`
+	// Records are the indexes the sink returned for Frames, in order.
+	Records []int64 `json:"-"`
 }
+
+// Sink stores one frame and returns its record index, or a negative
+// number when it keeps no record of it.
+type Sink func(gateway.WireFrame) int64
 
 var connSeq atomic.Int64
 
@@ -125,17 +137,10 @@ type Walk struct {
 	closed    bool
 	run       *run
 	lastUsed  atomic.Int64 // unix nanoseconds
-}
 
-// operation is one Next, Restart or Close in progress. A Next that arrives
-// while another Next runs joins it and gets the same step: a double click
-// never skips a step or runs one twice.
-type operation struct {
-	isNext  bool
-	done    chan struct{}
-	step    Step
-	err     error
-	joiners int // Next calls that joined this one (guarded by Walk.mu)
+	// beforeClaim, when set by a test, runs after Close or RestartWith has
+	// cut the current step short and before it waits for the walk.
+	beforeClaim func()
 }
 
 // New prepares a walk; nothing touches the network until the first Next.
@@ -157,43 +162,6 @@ func (w *Walk) idleSince() (time.Time, bool) {
 	return time.Unix(0, w.lastUsed.Load()), !busy
 }
 
-// claim waits until no operation runs and makes op the running one. A Next
-// finding a Next running gets that one back to join instead.
-func (w *Walk) claim(ctx context.Context, isNext bool) (mine, joined *operation, err error) {
-	w.mu.Lock()
-	for {
-		if w.closed {
-			w.mu.Unlock()
-			return nil, nil, ErrClosed
-		}
-		if w.busy == nil {
-			op := &operation{isNext: isNext, done: make(chan struct{})}
-			w.busy = op
-			return op, nil, nil // w.mu stays locked for the caller
-		}
-		running := w.busy
-		if isNext && running.isNext {
-			running.joiners++
-			w.mu.Unlock()
-			return nil, running, nil
-		}
-		w.mu.Unlock()
-		select {
-		case <-running.done:
-		case <-ctx.Done():
-			return nil, nil, ctx.Err()
-		}
-		w.mu.Lock()
-	}
-}
-
-// release ends op (w.mu held) and wakes its waiters.
-func (w *Walk) release(op *operation, step Step, err error) {
-	op.step, op.err = step, err
-	w.busy = nil
-	close(op.done)
-}
-
 // Next shows the next step. If the reader went back, it re-shows the step
 // already performed without doing it again; otherwise it performs exactly
 // one new step on the wire. After the last step it returns ErrFinished with
@@ -213,22 +181,23 @@ func (w *Walk) Next(ctx context.Context) (Step, error) {
 			return Step{}, ctx.Err()
 		}
 	}
+	w.mu.Lock()
 	if w.view < len(w.performed) {
 		w.view++
 		s := w.performed[w.view-1]
-		w.release(op, s, nil)
+		w.releaseLocked(op, s, nil)
 		w.mu.Unlock()
 		return s, nil
 	}
 	if w.failed != nil {
 		err := w.failed
-		w.release(op, Step{}, err)
+		w.releaseLocked(op, Step{}, err)
 		w.mu.Unlock()
 		return Step{}, err
 	}
 	if len(w.performed) == Steps {
 		s := w.performed[Steps-1]
-		w.release(op, s, ErrFinished)
+		w.releaseLocked(op, s, ErrFinished)
 		w.mu.Unlock()
 		return s, ErrFinished
 	}
@@ -250,7 +219,7 @@ func (w *Walk) Next(ctx context.Context) (Step, error) {
 			w.failed = err
 		}
 	}
-	w.release(op, step, err)
+	w.releaseLocked(op, step, err)
 	return step, err
 }
 
@@ -263,14 +232,15 @@ func (w *Walk) Back(ctx context.Context) (Step, error) {
 	if err != nil {
 		return Step{}, err
 	}
+	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.view == 0 {
-		w.release(op, startStep(), ErrAtStart)
+		w.releaseLocked(op, startStep(), ErrAtStart)
 		return startStep(), ErrAtStart
 	}
 	w.view--
 	s := w.viewLocked()
-	w.release(op, s, nil)
+	w.releaseLocked(op, s, nil)
 	return s, nil
 }
 
@@ -303,66 +273,38 @@ func (w *Walk) Options() Options {
 	return w.opts
 }
 
-// ConnID is the current gateway connection's name in frames ("hello-3"),
-// or "" before step 2.
-func (w *Walk) ConnID() string {
-	w.mu.Lock()
-	r := w.run
-	w.mu.Unlock()
-	return r.currentConnID()
-}
-
-// Restart closes the bot's connection with 1000 (so the gateway ends the
-// session) and starts a fresh walk at the start, with the same options.
-func (w *Walk) Restart(ctx context.Context) (Step, error) {
-	return w.RestartWith(ctx, w.Options())
-}
-
-// RestartWith is Restart with other options, e.g. to try the walk without
-// MESSAGE_CONTENT.
+// RestartWith closes the bot's connection with 1000 (so the gateway ends
+// the session) and starts a fresh walk at the start, with opts (the same
+// as before, or, say, without MESSAGE_CONTENT).
 func (w *Walk) RestartWith(ctx context.Context, opts Options) (Step, error) {
 	w.touch()
-	w.mu.Lock()
-	if w.closed {
-		w.mu.Unlock()
-		return Step{}, ErrClosed
-	}
-	old := w.run
-	w.mu.Unlock()
-	old.cancel() // cut a step in progress short
+	w.cutShort()
 	op, _, err := w.claim(ctx, false)
 	if err != nil {
 		return Step{}, err
 	}
-	w.mu.Unlock()
-	old.end()
+	w.currentRun().end()
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	w.opts, w.run = opts, newRun(w.cfg, opts)
 	w.performed, w.view, w.failed = nil, 0, nil
-	w.release(op, startStep(), nil)
+	w.releaseLocked(op, startStep(), nil)
+	w.mu.Unlock()
 	return startStep(), nil
 }
 
 // Close ends the walk and its connection. It is safe to call more than once.
+// It follows the same order as RestartWith: cut short, hold the walk, end
+// the run that is current then.
 func (w *Walk) Close() error {
-	w.mu.Lock()
-	if w.closed {
-		w.mu.Unlock()
-		return nil
-	}
-	r := w.run
-	w.mu.Unlock()
-	r.cancel()
+	w.cutShort()
 	op, _, err := w.claim(context.Background(), false)
 	if err != nil {
 		return nil // closed meanwhile
 	}
-	w.closed = true
-	w.mu.Unlock()
-	r.end()
+	w.currentRun().end()
 	w.mu.Lock()
-	w.release(op, Step{}, ErrClosed)
+	w.closed = true
+	w.releaseLocked(op, Step{}, ErrClosed)
 	w.mu.Unlock()
 	return nil
 }

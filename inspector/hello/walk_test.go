@@ -99,8 +99,8 @@ func TestWalkAllTenSteps(t *testing.T) {
 		if strings.Contains(string(f.Data), sandbox.Token) {
 			t.Fatalf("the token reached the sink: %s", f.Data)
 		}
-		if f.Conn != w.ConnID() || f.Peer != Peer {
-			t.Fatalf("frame from %q/%q, want %q/%q", f.Conn, f.Peer, w.ConnID(), Peer)
+		if f.Conn != connID(w) || f.Peer != Peer {
+			t.Fatalf("frame from %q/%q, want %q/%q", f.Conn, f.Peer, connID(w), Peer)
 		}
 	}
 }

@@ -11,12 +11,13 @@ import (
 const KindAttached = "attached"
 
 // Attach opens a stream for a frame source the caller runs (its gateway
-// frames and REST exchanges go to sink, in order). The sandbox sees such a
+// frames and REST exchanges go to sink, in order, and sink returns each
+// one's record index in the stream). The sandbox sees such a
 // bot too; its connections with peer name hidePeer are left to this stream
 // instead of appearing a second time as a sandbox bot. detach ends the
 // stream's life as a live source and stops hiding the peer once no attached
 // stream uses it; the records stay readable.
-func (h *Hub) Attach(prefix, label, hidePeer string) (info StreamInfo, sink func(gateway.WireFrame), detach func()) {
+func (h *Hub) Attach(prefix, label, hidePeer string) (info StreamInfo, sink func(gateway.WireFrame) int64, detach func()) {
 	h.mu.Lock()
 	h.attached++
 	id := prefix + "-" + strconv.Itoa(h.attached)
@@ -29,17 +30,18 @@ func (h *Hub) Attach(prefix, label, hidePeer string) (info StreamInfo, sink func
 	h.mu.Unlock()
 
 	s := h.newStream(id, KindAttached, label, State{Kind: StateConnecting, Target: TargetSandbox, Detail: "Starting."}, 0)
-	sink = func(f gateway.WireFrame) {
+	sink = func(f gateway.WireFrame) int64 {
 		rec := s.ingest(f)
 		if rec.Close != nil {
 			cl := *rec.Close
 			s.updateState(func(st *State) bool {
-				st.Kind, st.Close, st.Detail = StateClosed, &cl, closeSentence(&cl)
+				st.Kind, st.Close, st.Detail = StateClosed, &cl, cl.Sentence()
 				return true
 			})
-			return
+			return rec.Index
 		}
 		s.updateState(func(st *State) bool { return followState(st, rec) })
+		return rec.Index
 	}
 	var once bool
 	detach = func() {

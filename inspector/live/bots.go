@@ -2,6 +2,9 @@ package live
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"gatewaytour/inspector"
@@ -32,15 +35,35 @@ type botWatcher struct {
 	cancel func()
 	done   chan struct{}
 
-	streams map[string]*botStream
+	streams map[string]*botStream // by connection id: a resumed session's connections share one
 	pending map[string]*pendingConn
 	closed  []string // ids of closed bot streams, oldest first
+	// sessions finds a bot's stream by the session id READY gave it, so a
+	// Resume on a new connection continues the same stream.
+	sessions map[string]*botStream
+	// peerSessions counts the fresh sessions of each peer, to tell a second
+	// discord.py session from the first.
+	peerSessions map[string]int
 }
 
 type botStream struct {
 	stream *Stream
 	peer   string
 	closed bool
+	// session numbers this stream among its peer's (1, 2, …); 0 until the
+	// peer is known.
+	session   int
+	sessionID string
+	lastClose *inspector.Close
+	// resumed is set while a resumed connection replays missed events.
+	resumed *replay
+}
+
+// replay follows a Resume on a new connection until RESUMED.
+type replay struct {
+	after    *inspector.Close // how the previous connection ended
+	from     int64            // the new connection's first record
+	replayed int
 }
 
 type pendingConn struct {
@@ -51,7 +74,8 @@ type pendingConn struct {
 func startBotWatcher(h *Hub, sb *sandbox.Server) *botWatcher {
 	frames, cancel := sb.Observe(observeBuffer)
 	w := &botWatcher{hub: h, cancel: cancel, done: make(chan struct{}),
-		streams: map[string]*botStream{}, pending: map[string]*pendingConn{}}
+		streams: map[string]*botStream{}, pending: map[string]*pendingConn{},
+		sessions: map[string]*botStream{}, peerSessions: map[string]int{}}
 	go w.run(frames)
 	return w
 }
@@ -121,14 +145,20 @@ func (w *botWatcher) ownedElsewhere(peer string) bool {
 }
 
 // promote gives a connection its stream and hands it the frames that
-// waited.
+// waited. A connection that resumed a session already shown continues that
+// session's stream instead.
 func (w *botWatcher) promote(id, peer string) *botStream {
-	b := &botStream{peer: peer}
-	b.stream = w.hub.newStream(id, KindSandboxBot, botLabel(id, peer),
-		State{Kind: StateConnecting, Target: TargetSandbox, Detail: "Connected; waiting for Identify."}, 0)
+	p := w.pending[id]
+	delete(w.pending, id)
+	b := w.resumedStream(p)
+	if b == nil {
+		b = &botStream{}
+		b.stream = w.hub.newStream(id, KindSandboxBot, botLabel(id, "", 0),
+			State{Kind: StateConnecting, Target: TargetSandbox, Detail: "Connected; waiting for Identify."}, 0)
+		w.name(b, peer)
+	}
 	w.streams[id] = b
-	if p := w.pending[id]; p != nil {
-		delete(w.pending, id)
+	if p != nil {
 		for _, f := range p.frames {
 			w.add(b, f)
 		}
@@ -136,9 +166,69 @@ func (w *botWatcher) promote(id, peer string) *botStream {
 	return b
 }
 
-func botLabel(id, peer string) string {
-	if peer == "" {
+// resumedStream finds the stream of the session a pending connection's
+// Resume names, and reopens it.
+func (w *botWatcher) resumedStream(p *pendingConn) *botStream {
+	if p == nil {
+		return nil
+	}
+	for _, f := range p.frames {
+		sid, ok := resumeSessionID(f)
+		if !ok {
+			continue
+		}
+		b := w.sessions[sid]
+		if b == nil {
+			return nil
+		}
+		_, next := b.stream.session.Bounds()
+		b.resumed = &replay{after: b.lastClose, from: next}
+		if b.closed {
+			b.closed = false
+			w.closed = slices.DeleteFunc(w.closed, func(id string) bool { return id == b.stream.id })
+		}
+		return b
+	}
+	return nil
+}
+
+// resumeSessionID reads the session id of a Resume the bot sent.
+func resumeSessionID(f gateway.WireFrame) (string, bool) {
+	if f.Dir != gateway.Send || f.Data == nil {
+		return "", false
+	}
+	var p struct {
+		Op gateway.Opcode `json:"op"`
+		D  struct {
+			SessionID string `json:"session_id"`
+		} `json:"d"`
+	}
+	if json.Unmarshal(f.Data, &p) != nil || p.Op != gateway.OpResume || p.D.SessionID == "" {
+		return "", false
+	}
+	return p.D.SessionID, true
+}
+
+// name labels a stream once its peer is known: the first session of a
+// peer is "discord.py on the sandbox", the next fresh Identify "… session 2".
+func (w *botWatcher) name(b *botStream, peer string) {
+	if peer == "" || peer == b.peer {
+		return
+	}
+	b.peer = peer
+	if b.session == 0 {
+		w.peerSessions[peer]++
+		b.session = w.peerSessions[peer]
+	}
+	b.stream.setLabel(botLabel(b.stream.id, peer, b.session))
+}
+
+func botLabel(id, peer string, session int) string {
+	switch {
+	case peer == "":
 		return "a bot on the sandbox (" + id + ")"
+	case session > 1:
+		return fmt.Sprintf("%s on the sandbox, session %d", peer, session)
 	}
 	return peer + " on the sandbox"
 }
@@ -146,30 +236,69 @@ func botLabel(id, peer string) string {
 // add records one frame and follows the connection's state from it.
 func (w *botWatcher) add(b *botStream, f gateway.WireFrame) {
 	rec := b.stream.ingest(f)
-	if f.Peer != "" && f.Peer != b.peer {
-		b.peer = f.Peer
-		b.stream.setLabel(botLabel(b.stream.id, f.Peer))
-	}
+	w.name(b, f.Peer)
 	if b.closed {
 		return
 	}
 	if rec.Close != nil {
 		b.closed = true
 		cl := *rec.Close
+		b.lastClose = &cl
 		b.stream.updateState(func(st *State) bool {
-			st.Kind, st.Close, st.Detail = StateClosed, &cl, closeSentence(&cl)
+			st.Kind, st.Close, st.Detail = StateClosed, &cl, cl.Sentence()
 			return true
 		})
 		w.closed = append(w.closed, b.stream.id)
 		if len(w.closed) > maxClosedBots {
-			old := w.closed[0]
+			w.forget(w.closed[0])
 			w.closed = w.closed[1:]
-			delete(w.streams, old)
-			w.hub.dropStream(old)
 		}
 		return
 	}
 	b.stream.updateState(func(st *State) bool { return followState(st, rec) })
+	w.followReplay(b, rec)
+	if sid := b.stream.currentState().SessionID; sid != "" && sid != b.sessionID {
+		b.sessionID = sid
+		w.sessions[sid] = b
+	}
+}
+
+// followReplay counts the events a resumed connection replays and, at
+// RESUMED, marks where the stream carried on.
+func (w *botWatcher) followReplay(b *botStream, rec inspector.Record) {
+	r := b.resumed
+	if r == nil || rec.Dir != gateway.Recv || rec.T == nil {
+		return
+	}
+	if *rec.T != "RESUMED" {
+		r.replayed++
+		return
+	}
+	b.resumed = nil
+	after := "a dropped connection"
+	if r.after != nil {
+		after = strconv.Itoa(int(r.after.Code))
+	}
+	text := fmt.Sprintf("Resumed after %s: %d event(s) replayed.", after, r.replayed)
+	b.stream.addDivider(Divider{Index: r.from, Text: text})
+	b.stream.updateState(func(st *State) bool {
+		st.Detail = text
+		return true
+	})
+}
+
+// forget drops a closed stream for good, with every connection and
+// session that led to it.
+func (w *botWatcher) forget(id string) {
+	for conn, b := range w.streams {
+		if b.stream.id == id {
+			delete(w.streams, conn)
+			if b.sessionID != "" {
+				delete(w.sessions, b.sessionID)
+			}
+		}
+	}
+	w.hub.dropStream(id)
 }
 
 // followState moves a bot's state along with the handshake frames.

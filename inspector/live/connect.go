@@ -76,7 +76,7 @@ func (h *Hub) connectSandboxLocked(intents gateway.Intents) error {
 // logged, shown or returned.
 func (h *Hub) ConnectDiscord(token string, intents gateway.Intents) error {
 	token = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(token), "Bot "))
-	if err := checkTokenShape(token); err != nil {
+	if err := inspector.CheckTokenShape(token); err != nil {
 		return err
 	}
 	h.connectMu.Lock()
@@ -84,26 +84,8 @@ func (h *Hub) ConnectDiscord(token string, intents gateway.Intents) error {
 	if h.isClosed() {
 		return ErrClosed
 	}
-	h.inspector.annotator.SetSecret(token)
+	h.inspector.session.Secrets().Learn(token)
 	h.start(TargetDiscord, intents, client.Config{RESTBase: h.discordREST, Token: token})
-	return nil
-}
-
-// checkTokenShape accepts what looks like a bot token: three non-empty
-// dot-separated parts of base64url characters. The error never repeats the
-// token.
-func checkTokenShape(token string) error {
-	if token == "" {
-		return errors.New("no token given: paste the bot token from the Developer Portal's Bot page")
-	}
-	parts := strings.Split(token, ".")
-	ok := len(parts) == 3
-	for _, p := range parts {
-		ok = ok && p != "" && strings.Trim(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == ""
-	}
-	if !ok {
-		return errors.New("that does not look like a bot token: a bot token is three parts of letters, digits, '-' and '_' joined by dots; copy it again from the Developer Portal's Bot page (not the client secret or public key)")
-	}
 	return nil
 }
 
@@ -146,7 +128,7 @@ func (h *Hub) start(target string, intents gateway.Intents, cfg client.Config) {
 	h.conns++
 	token := cfg.Token
 	c := &connection{target: target, intents: intents, done: make(chan struct{}), scrub: func(s string) string {
-		return strings.ReplaceAll(s, token, inspector.RedactedToken)
+		return inspector.RedactToken(s, token)
 	}}
 	cfg.Intents = intents
 	cfg.Compress = client.CompressZlibStream

@@ -13,10 +13,12 @@
 // connection's first frames wait (up to two seconds) until it does: that is
 // how the inspector's own connection (peer client.Peer) is kept out of the
 // bot streams. Any client calling itself client.Peer, such as a second
-// gatewaytour watching the sandbox, is hidden the same way. A bot that
-// resumes on a new connection shows up as a new stream, since the sandbox
-// numbers connections, not sessions; the 32 most recent closed bot streams
-// are kept.
+// gatewaytour watching the sandbox, is hidden the same way. A bot stream is
+// one session: a bot that resumes on a new connection carries on in the same
+// stream, with a divider saying after which close and how many events were
+// replayed, while a fresh Identify of the same bot is its next session
+// ("discord.py on the sandbox, session 2"). The 32 most recent closed bot
+// streams are kept.
 package live
 
 import (
@@ -213,13 +215,12 @@ func (h *Hub) newStreamWith(id, kind, label string, st State, capacity int, fill
 		capacity = h.cfg.Capacity
 	}
 	s := &Stream{
-		hub:       h,
-		id:        id,
-		kind:      kind,
-		label:     label,
-		state:     st,
-		session:   inspector.NewSession(capacity),
-		annotator: inspector.NewAnnotator(),
+		hub:     h,
+		id:      id,
+		kind:    kind,
+		label:   label,
+		state:   st,
+		session: inspector.NewSession(capacity),
 	}
 	if fill != nil && fill(s) != nil {
 		return nil

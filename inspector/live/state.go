@@ -40,7 +40,7 @@ func (h *Hub) clientState(c *connection, s client.State) {
 			st.Detail = "Resumed: RESUMED arrived and the missed events were replayed."
 		case client.StateClosed:
 			st.Kind, st.Close = StateClosed, c.closeFor(s)
-			st.Detail = closeSentence(st.Close)
+			st.Detail = st.Close.Sentence()
 		case client.StateWaiting:
 			st.Kind = StateClosed
 			st.Detail = fmt.Sprintf("Connection lost; reconnecting in %s.", s.Wait.Round(100*time.Millisecond))
@@ -52,7 +52,7 @@ func (h *Hub) clientState(c *connection, s client.State) {
 				if st.Close == nil || st.Close.Code != ce.Code {
 					st.Close = c.closeFor(client.State{Code: ce.Code})
 				}
-				st.Detail = "Stopped: " + closeSentence(st.Close) + " Retrying would fail the same way."
+				st.Detail = "Stopped: " + st.Close.Sentence() + " Retrying would fail the same way."
 			default:
 				st.Kind, st.SessionID = StateStopped, ""
 				st.Detail = "Stopped."
@@ -77,28 +77,11 @@ func (c *connection) closeFor(s client.State) *inspector.Close {
 		cl := *last
 		return &cl
 	}
-	info := gateway.LookupClose(s.Code)
-	return &inspector.Close{Code: s.Code, Name: info.Name, Meaning: info.Meaning, CanResume: info.CanResume, Reconnect: info.Reconnect, Fix: info.Fix}
-}
-
-// closeSentence says what a close means and, when reconnecting cannot
-// help, what to fix.
-func closeSentence(cl *inspector.Close) string {
-	if cl == nil {
-		return "The connection closed."
+	if s.ByClient {
+		// The client's own close, to resume or to start afresh, with why.
+		return inspector.ExplainClose(s.Code, s.Meaning, gateway.Send)
 	}
-	s := fmt.Sprintf("Closed with %d", cl.Code)
-	if cl.Name != "" {
-		s += " (" + cl.Name + ")"
-	}
-	s += "."
-	if cl.Meaning != "" {
-		s += " " + strings.TrimSpace(cl.Meaning)
-	}
-	if !cl.Reconnect && cl.Fix != "" {
-		s += " Fix: " + strings.TrimSpace(cl.Fix)
-	}
-	return s
+	return inspector.ExplainClose(s.Code, "", gateway.Recv)
 }
 
 // publicGatewayURL asks GET /gateway, which needs no token, where the

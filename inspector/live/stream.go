@@ -42,7 +42,20 @@ type StreamInfo struct {
 	State State  `json:"state"`
 	First int64  `json:"first"` // oldest index held
 	Next  int64  `json:"next"`  // index the next record will get
+	// Dividers mark where the stream carried on over a new connection
+	// (a resumed session), most recent last.
+	Dividers []Divider `json:"dividers,omitempty"`
 }
+
+// Divider marks the record at Index as the first of a new connection that
+// continued the stream's session, with a sentence about it.
+type Divider struct {
+	Index int64  `json:"index"`
+	Text  string `json:"text"`
+}
+
+// maxDividers bounds the dividers a stream keeps.
+const maxDividers = 64
 
 // State is where a stream's connection stands.
 type State struct {
@@ -70,23 +83,20 @@ func (st State) clone() State {
 
 // Stream is one source of frames and the session its records go to.
 type Stream struct {
-	hub       *Hub
-	id, kind  string
-	session   *inspector.Session
-	annotator *inspector.Annotator
+	hub      *Hub
+	id, kind string
+	session  *inspector.Session
 
-	// ingestMu keeps the session's order equal to the annotation order.
-	ingestMu sync.Mutex
-
-	mu    sync.Mutex
-	label string
-	state State
+	mu       sync.Mutex
+	label    string
+	state    State
+	dividers []Divider
 }
 
 // Info describes the stream as it is now.
 func (s *Stream) Info() StreamInfo {
 	s.mu.Lock()
-	info := StreamInfo{ID: s.id, Label: s.label, Kind: s.kind, State: s.state.clone()}
+	info := StreamInfo{ID: s.id, Label: s.label, Kind: s.kind, State: s.state.clone(), Dividers: slices.Clone(s.dividers)}
 	s.mu.Unlock()
 	info.First, info.Next = s.session.Bounds()
 	return info
@@ -97,11 +107,7 @@ func (s *Stream) Info() StreamInfo {
 func (s *Stream) Session() *inspector.Session { return s.session }
 
 // ingest annotates one frame and stores it.
-func (s *Stream) ingest(f gateway.WireFrame) inspector.Record {
-	s.ingestMu.Lock()
-	defer s.ingestMu.Unlock()
-	return s.session.Add(s.annotator.Annotate(f))
-}
+func (s *Stream) ingest(f gateway.WireFrame) inspector.Record { return s.session.Ingest(f) }
 
 // setState replaces the state and tells the hub's watchers.
 func (s *Stream) setState(st State) {
@@ -120,6 +126,17 @@ func (s *Stream) updateState(change func(*State) bool) {
 	if changed {
 		s.hub.notify()
 	}
+}
+
+// addDivider marks a new connection carrying the stream on.
+func (s *Stream) addDivider(d Divider) {
+	s.mu.Lock()
+	s.dividers = append(s.dividers, d)
+	if len(s.dividers) > maxDividers {
+		s.dividers = slices.Delete(s.dividers, 0, len(s.dividers)-maxDividers)
+	}
+	s.mu.Unlock()
+	s.hub.notify()
 }
 
 func (s *Stream) setLabel(label string) {

@@ -48,7 +48,7 @@ func (p *Proxy) serveGateway(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rl := &relay{p: p, id: "proxy-" + strconv.FormatInt(p.connSeq.Add(1), 10), up: up, down: down,
-		zlib: r.URL.Query().Get("compress") == "zlib-stream", self: "ws://" + r.Host}
+		compress: r.URL.Query().Get("compress"), self: "ws://" + r.Host}
 	empty := ""
 	rl.peer.Store(&empty)
 	rl.run()
@@ -119,7 +119,7 @@ type relay struct {
 	id       string
 	peer     atomic.Pointer[string]
 	up, down *websocket.Conn
-	zlib     bool   // the bot asked for compress=zlib-stream
+	compress string // the bot's compress parameter: zlib-stream, zstd-stream or none
 	self     string // the proxy's ws:// origin as the bot reached it
 
 	endOnce sync.Once
@@ -201,22 +201,19 @@ func (rl *relay) botToUpstream() {
 	}
 }
 
-// noteClient learns the token and the client's name from Identify/Resume.
+// noteClient learns the token (whatever the spelling of its key) and the
+// client's name from Identify/Resume.
 func (rl *relay) noteClient(data []byte) {
-	if !bytes.Contains(data, []byte(`"token"`)) {
-		return
-	}
+	rl.p.secrets.LearnFrom(data)
 	var probe struct {
 		Op gateway.Opcode `json:"op"`
 		D  struct {
-			Token      string                     `json:"token"`
 			Properties gateway.IdentifyProperties `json:"properties"`
 		} `json:"d"`
 	}
 	if json.Unmarshal(data, &probe) != nil || (probe.Op != gateway.OpIdentify && probe.Op != gateway.OpResume) {
 		return
 	}
-	rl.p.secrets.learn(probe.D.Token)
 	if b := probe.D.Properties.Browser; b != "" {
 		rl.peer.Store(&b)
 	}
@@ -226,14 +223,16 @@ func (rl *relay) noteClient(data []byte) {
 // messages pass untouched until READY, whose resume_gateway_url must point
 // at the proxy; a zlib-stream connection is then carried on with the
 // proxy's own deflate stream, since changing one message changes every
-// compressed byte after it.
+// compressed byte after it. A zstd-stream connection is one zstd frame that
+// another encoder cannot continue, so the proxy decodes it and sends the bot
+// its own zstd stream of the same messages from the first one on.
 func (rl *relay) upstreamToBot() {
-	var inflate *gateway.ZlibStreamReader
-	var deflate *deflater
-	var pending [][]byte // original frames of a zlib message not yet complete
-	if rl.zlib {
-		inflate = gateway.NewZlibStreamReader(64<<20, 64<<20)
+	inflate := gateway.NewStreamReader(rl.compress, 64<<20, 64<<20)
+	var own compressor // the proxy's own stream to the bot, once it has one
+	if rl.compress == gateway.CompressZstdStream {
+		own = gateway.NewZstdStreamWriter()
 	}
+	var pending [][]byte // original frames of a compressed message not yet complete
 	for {
 		kind, data, err := rl.up.ReadMessage()
 		if err != nil {
@@ -247,7 +246,7 @@ func (rl *relay) upstreamToBot() {
 			}
 			f := rl.frame(gateway.Recv, out, len(out))
 			if kind != websocket.TextMessage {
-				f.Error = "binary frame without zlib-stream: forwarded, not decoded"
+				f.Error = "binary frame without transport compression: forwarded, not decoded"
 			}
 			rl.p.emit(f)
 			if rl.down.WriteMessage(kind, out) != nil {
@@ -267,18 +266,18 @@ func (rl *relay) upstreamToBot() {
 		switch {
 		case err == nil:
 			rewritten := rl.rewriteReady(msg)
-			if deflate == nil && !bytes.Equal(rewritten, msg) {
-				deflate = newDeflater()
+			if own == nil && !bytes.Equal(rewritten, msg) {
+				own = newDeflater()
 			}
-			if deflate != nil {
-				out, cerr := deflate.compress(rewritten)
+			if own != nil {
+				out, cerr := own.Compress(rewritten)
 				if cerr != nil {
 					_ = rl.down.Close()
 					return
 				}
 				shown, frames = rewritten, [][]byte{out}
 			}
-		case deflate != nil:
+		case own != nil:
 			// The proxy's own stream cannot carry a message it could not
 			// read; the bot never gets it, and the sink says why.
 			frames = nil
@@ -288,9 +287,15 @@ func (rl *relay) upstreamToBot() {
 		}
 		f := rl.frame(gateway.Recv, shown, size)
 		if err != nil {
-			f.Error = "zlib-stream: " + err.Error()
+			f.Error = rl.compress + ": " + strings.TrimPrefix(err.Error(), "gateway: "+rl.compress+": ")
 		}
 		rl.p.emit(f)
+		if err != nil && !complete && own != nil {
+			// Nothing more of the upstream's stream can be read, so nothing
+			// more can be passed on: end the bot's connection, resumably.
+			rl.endUnreadable()
+			return
+		}
 		for _, fr := range frames {
 			if rl.down.WriteMessage(websocket.BinaryMessage, fr) != nil {
 				_ = rl.up.Close()
@@ -298,6 +303,24 @@ func (rl *relay) upstreamToBot() {
 			}
 		}
 	}
+}
+
+// endUnreadable closes both sides once the upstream's compressed stream can
+// no longer be decoded, telling the bot with 4000 so that it resumes.
+func (rl *relay) endUnreadable() {
+	const reason = "the proxy cannot decode the gateway's compressed stream any further"
+	f := rl.frame(gateway.Recv, nil, 2+len(reason))
+	f.Close = &gateway.CloseFrame{Code: gateway.CloseUnknownError, Reason: reason}
+	rl.p.emit(f)
+	rl.ended.Store(true)
+	_ = rl.down.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(int(gateway.CloseUnknownError), reason), time.Now().Add(time.Second))
+	_ = rl.up.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(int(gateway.CloseUnknownError), reason), time.Now().Add(time.Second))
+	rl.ending()
+}
+
+// compressor is the proxy's own stream to the bot.
+type compressor interface {
+	Compress(msg []byte) ([]byte, error)
 }
 
 // rewriteReady points READY's resume_gateway_url at the proxy; any other
@@ -341,7 +364,7 @@ func newDeflater() *deflater {
 	return d
 }
 
-func (d *deflater) compress(msg []byte) ([]byte, error) {
+func (d *deflater) Compress(msg []byte) ([]byte, error) {
 	if _, err := d.w.Write(msg); err != nil {
 		return nil, err
 	}

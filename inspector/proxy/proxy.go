@@ -1,12 +1,13 @@
 // Package proxy passes a bot's traffic through to Discord unchanged while
 // showing it: REST calls under /api/ are forwarded to the upstream, and the
-// gateway websocket is relayed frame by frame, decoded (zlib-stream
-// included) for a sink. The only changes are the gateway addresses in
-// GET /gateway, /gateway/bot and READY's resume_gateway_url, rewritten to
-// the proxy's own so the bot keeps talking through it (resumes included).
-// Because of that one rewrite, a zlib-stream connection carries the
-// upstream's own bytes until READY and the proxy's re-compression of the
-// same messages after it. The token passing through is never logged and
+// gateway websocket is relayed frame by frame, decoded (zlib-stream and
+// zstd-stream included) for a sink. The only changes are the gateway
+// addresses in GET /gateway, /gateway/bot and READY's resume_gateway_url,
+// rewritten to the proxy's own so the bot keeps talking through it (resumes
+// included). Because of that one rewrite, a zlib-stream connection carries
+// the upstream's own bytes until READY and the proxy's re-compression of the
+// same messages after it; a zstd-stream connection is the proxy's
+// re-compression throughout. The token passing through is never logged and
 // never reaches the sink: Authorization headers are not recorded, and the
 // tokens seen there and in Identify/Resume are scrubbed from every frame.
 package proxy
@@ -25,6 +26,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"gatewaytour/inspector"
 	"gatewaytour/inspector/gateway"
 )
 
@@ -52,7 +54,7 @@ type Config struct {
 // Proxy is one pass-through proxy. Make it with New.
 type Proxy struct {
 	cfg      Config
-	secrets  secrets
+	secrets  inspector.Secrets
 	sinkMu   sync.Mutex
 	connSeq  atomic.Int64
 	upgrader websocket.Upgrader
@@ -85,7 +87,10 @@ func New(cfg Config) (*Proxy, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Proxy{cfg: cfg, resumes: map[int]string{}, resumeIDs: map[string]int{}}, nil
+	p := &Proxy{cfg: cfg, resumes: map[int]string{}, resumeIDs: map[string]int{}}
+	// Every log line goes through the tokens seen so far.
+	p.cfg.Logger = slog.New(p.secrets.LogHandler(cfg.Logger.Handler()))
+	return p, nil
 }
 
 // Handler serves REST under /api/ and the gateway at /gateway (and
@@ -135,13 +140,13 @@ func (p *Proxy) emit(f gateway.WireFrame) {
 	if p.cfg.Sink == nil {
 		return
 	}
-	f.Data = p.secrets.scrub(f.Data)
+	f.Data = p.secrets.Redact(f.Data)
 	if f.Close != nil {
 		cf := *f.Close
-		cf.Reason = string(p.secrets.scrub([]byte(cf.Reason)))
+		cf.Reason = p.secrets.RedactString(cf.Reason)
 		f.Close = &cf
 	}
-	f.Error = string(p.secrets.scrub([]byte(f.Error)))
+	f.Error = p.secrets.RedactString(f.Error)
 	p.sinkMu.Lock()
 	defer p.sinkMu.Unlock()
 	p.cfg.Sink(f)

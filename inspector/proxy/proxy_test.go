@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"strings"
 	"testing"
 	"time"
@@ -18,9 +19,9 @@ import (
 
 // rawClient is a hand-driven gateway client for the proxy tests.
 type rawClient struct {
-	t    *testing.T
-	ws   *websocket.Conn
-	zlib *gateway.ZlibStreamReader
+	t       *testing.T
+	ws      *websocket.Conn
+	inflate gateway.StreamReader // nil without transport compression
 }
 
 func dialProxy(t *testing.T, url string) *rawClient {
@@ -31,8 +32,9 @@ func dialProxy(t *testing.T, url string) *rawClient {
 	}
 	t.Cleanup(func() { _ = ws.Close() })
 	c := &rawClient{t: t, ws: ws}
-	if strings.Contains(url, "compress=zlib-stream") {
-		c.zlib = gateway.NewZlibStreamReader(1<<24, 1<<24)
+	if _, query, ok := strings.Cut(url, "?"); ok {
+		q, _ := neturl.ParseQuery(query)
+		c.inflate = gateway.NewStreamReader(q.Get("compress"), 1<<24, 1<<24)
 	}
 	return c
 }
@@ -48,10 +50,10 @@ func (c *rawClient) next() (gateway.Payload, []byte, error) {
 			return gateway.Payload{}, nil, err
 		}
 		if kind == websocket.BinaryMessage {
-			if c.zlib == nil {
-				c.t.Fatal("binary frame without zlib-stream")
+			if c.inflate == nil {
+				c.t.Fatal("binary frame without transport compression")
 			}
-			msg, complete, err := c.zlib.Feed(data)
+			msg, complete, err := c.inflate.Feed(data)
 			if err != nil {
 				c.t.Fatalf("inflating what the proxy sent: %v", err)
 			}
@@ -82,13 +84,21 @@ func identify(token string) gateway.Identify {
 		Properties: gateway.IdentifyProperties{OS: "linux", Browser: "raw test", Device: "raw test"}}
 }
 
-// TestZlibStreamCarriesOnAfterREADY reads a zlib-stream connection through
-// the proxy with one inflater: Hello (the upstream's own bytes), READY
+// TestCompressedStreamCarriesOnAfterREADY reads a compressed connection
+// through the proxy with one decompressor, as a library does: Hello, READY
 // (rewritten, so re-compressed by the proxy) and everything after must all
-// decode, and a clean close must end the sandbox's connection too.
-func TestZlibStreamCarriesOnAfterREADY(t *testing.T) {
+// decode, the sink must get each message decoded, and a clean close must end
+// the sandbox's connection too. zlib-stream keeps the upstream's bytes until
+// READY; zstd-stream is the proxy's own stream throughout.
+func TestCompressedStreamCarriesOnAfterREADY(t *testing.T) {
+	for _, compress := range []string{gateway.CompressZlibStream, gateway.CompressZstdStream} {
+		t.Run(compress, func(t *testing.T) { testCompressedStreamCarriesOnAfterREADY(t, compress) })
+	}
+}
+
+func testCompressedStreamCarriesOnAfterREADY(t *testing.T, compress string) {
 	s, front, k := setup(t)
-	c := dialProxy(t, "ws"+strings.TrimPrefix(front.URL, "http")+"/gateway?v=10&encoding=json&compress=zlib-stream")
+	c := dialProxy(t, "ws"+strings.TrimPrefix(front.URL, "http")+"/gateway?v=10&encoding=json&compress="+compress)
 	if p, _, err := c.next(); err != nil || p.Op != gateway.OpHello {
 		t.Fatalf("first frame = %v, %v", p.Op, err)
 	}
@@ -122,6 +132,12 @@ func TestZlibStreamCarriesOnAfterREADY(t *testing.T) {
 		return f.Dir == gateway.Recv && p.T != nil && *p.T == "MESSAGE_CREATE" && f.Error == ""
 	}); !ok {
 		t.Fatal("the sink did not get the decoded MESSAGE_CREATE")
+	}
+	if g, ok := k.find(dispatch("GUILD_CREATE")); !ok || g.WireSize == 0 || g.WireSize >= len(g.Data) {
+		t.Fatalf("GUILD_CREATE in the sink: found %v, wire %d bytes for %d decoded", ok, g.WireSize, len(g.Data))
+	}
+	if conns := s.Connections(); len(conns) != 1 || conns[0].Compression != compress {
+		t.Fatalf("the proxy did not ask the upstream for %s: %+v", compress, conns)
 	}
 
 	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(1000, "bye"), time.Now().Add(time.Second))

@@ -36,7 +36,7 @@ func (p *Proxy) serveREST(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sent := time.Now()
-	p.secrets.learn(r.Header.Get("Authorization"))
+	p.secrets.Learn(r.Header.Get("Authorization"))
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxRESTRequest+1))
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "400: the proxy could not read the request")

@@ -44,6 +44,7 @@ func TestCloseCodes(t *testing.T) {
 		}, gateway.CloseNotAuthenticated},
 		{"bad JSON", "?v=10", func(c *client) { c.expect(gateway.OpHello, ""); c.sendRaw(`{"op":1,`) }, gateway.CloseDecodeError},
 		{"no op", "?v=10", func(c *client) { c.expect(gateway.OpHello, ""); c.sendRaw(`{"d":null}`) }, gateway.CloseDecodeError},
+		{"op key in capitals", "?v=10", func(c *client) { c.expect(gateway.OpHello, ""); c.sendRaw(`{"OP":1,"D":null}`) }, gateway.CloseDecodeError},
 		{"frame over 4096 bytes", "?v=10", func(c *client) {
 			c.expect(gateway.OpHello, "")
 			c.sendRaw(`{"op":1,"d":null,"x":"` + strings.Repeat("a", gateway.MaxClientFrame) + `"}`)
@@ -52,6 +53,15 @@ func TestCloseCodes(t *testing.T) {
 			c.expect(gateway.OpHello, "")
 			c.sendRaw(`{"op":1,"d":"` + strings.Repeat("a", 4<<20) + `"}`)
 		}, gateway.CloseDecodeError},
+		{"invalid UTF-8 in a JSON string", "?v=10", func(c *client) {
+			c.expect(gateway.OpHello, "")
+			c.sendRaw("{\"op\":1,\"d\":null,\"x\":\"caf\xe9\"}")
+		}, gateway.CloseDecodeError},
+		{"invalid UTF-8 in an Identify's properties", "?v=10", func(c *client) {
+			c.expect(gateway.OpHello, "")
+			c.sendRaw(`{"op":2,"d":{"token":"` + Token + `","intents":1,"properties":{"os":"\xff\xfe"}}}`)
+		}, gateway.CloseDecodeError},
+		{"a lone UTF-8 continuation byte", "?v=10", func(c *client) { c.expect(gateway.OpHello, ""); c.sendRaw("\x80") }, gateway.CloseDecodeError},
 		{"unknown opcode", "?v=10", func(c *client) { c.expect(gateway.OpHello, ""); c.sendRaw(`{"op":5,"d":null}`) }, gateway.CloseUnknownOpcode},
 		{"server-only opcode", "?v=10", func(c *client) { c.expect(gateway.OpHello, ""); c.sendRaw(`{"op":10,"d":{}}`) }, gateway.CloseUnknownOpcode},
 		{"identify d not an object", "?v=10", func(c *client) { c.expect(gateway.OpHello, ""); c.sendRaw(`{"op":2,"d":"token"}`) }, gateway.CloseUnknownOpcode},
@@ -83,6 +93,28 @@ func TestCloseCodes(t *testing.T) {
 				t.Errorf("ETF close reason %q does not say the sandbox speaks JSON", reason)
 			}
 		})
+	}
+}
+
+// TestCloseReasonsNameNoGoTypes sends payloads whose fields have the wrong
+// JSON types: the close reason names the field and the JSON it needs, never
+// the Go struct or type the sandbox decodes into.
+func TestCloseReasonsNameNoGoTypes(t *testing.T) {
+	_, ts := startSandbox(t, testConfig())
+	for frame, field := range map[string]string{
+		`{"op":2,"d":{"token":"x","intents":"all","properties":{}}}`:                    "intents",
+		`{"op":2,"d":{"token":1,"intents":1,"properties":{}}}`:                          "token",
+		`{"op":2,"d":{"token":"x","intents":1,"properties":{},"shard":{"id":0}}}`:       "shard",
+		`{"op":6,"d":{"token":"x","session_id":"s","seq":"three"}}`:                     "seq",
+		`{"op":2,"d":{"token":"x","intents":1,"properties":{},"large_threshold":true}}`: "large_threshold",
+	} {
+		c := dial(t, ts, "?v=10")
+		c.expect(gateway.OpHello, "")
+		c.sendRaw(frame)
+		reason := c.expectClose(gateway.CloseUnknownOpcode)
+		if !strings.Contains(reason, field) || strings.Contains(reason, "Go ") || strings.Contains(reason, "gateway.") || strings.Contains(reason, "json:") {
+			t.Errorf("%s: reason %q should name %s and no Go type", frame, reason, field)
+		}
 	}
 }
 

@@ -11,7 +11,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 
@@ -46,7 +45,10 @@ type conn struct {
 	srv   *Server
 	ws    *websocket.Conn // nil in FuzzClientFrame
 	since time.Time
-	zlib  *gateway.ZlibStreamWriter // only the write pump touches it
+	// compress names the transport compression ("" for plain text frames);
+	// compressor implements it. Only the write pump touches compressor.
+	compress   string
+	compressor frameCompressor
 
 	send      chan []byte
 	closeReq  chan gateway.CloseFrame
@@ -79,9 +81,7 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered
 	}
 	q := r.URL.Query()
-	// Only zlib-stream is compressed. zstd-stream gets plain text frames,
-	// which every library accepts whatever it asked for.
-	c := s.newConn(ws, q.Get("compress") == "zlib-stream")
+	c := s.newConn(ws, q.Get("compress"))
 	if c != nil {
 		c.gatewayURL = gatewayURL(r)
 		c.apiVersion, _ = strconv.Atoi(q.Get("v"))
@@ -134,8 +134,9 @@ func invalidSessionFrame(resumable bool) []byte {
 	return []byte(`{"op":9,"d":` + strconv.FormatBool(resumable) + `,"s":null,"t":null}`)
 }
 
-// newConn registers a connection; nil when the sandbox is closed.
-func (s *Server) newConn(ws *websocket.Conn, zlibStream bool) *conn {
+// newConn registers a connection; nil when the sandbox is closed. compress
+// is the gateway URL's compress parameter.
+func (s *Server) newConn(ws *websocket.Conn, compress string) *conn {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -147,9 +148,7 @@ func (s *Server) newConn(ws *websocket.Conn, zlibStream bool) *conn {
 		send: make(chan []byte, sendQueueSize), closeReq: make(chan gateway.CloseFrame, 1),
 		readDone: make(chan struct{}),
 	}
-	if zlibStream {
-		c.zlib = gateway.NewZlibStreamWriter()
-	}
+	c.compress, c.compressor = newCompressor(compress)
 	empty := ""
 	c.peer.Store(&empty)
 	s.conns[c.id] = c
@@ -168,39 +167,12 @@ func (c *conn) enqueue(frame []byte) {
 	select {
 	case c.send <- frame:
 	default:
+		// The write pump is most likely blocked writing to this client. Its
+		// write is left to finish (or to time out after writeWait): cutting
+		// it short would leave half a frame on the wire, and the close
+		// frame after it would reach the client as garbage, a bare 1006.
 		c.closeWith(gateway.CloseUnknownError, "send queue full: the client is not reading its frames")
-		if c.ws != nil {
-			// The write pump is most likely stuck writing to this client:
-			// cut that write short so the connection ends now, not after writeWait.
-			_ = c.ws.UnderlyingConn().SetWriteDeadline(time.Now())
-		}
 	}
-}
-
-// closeWith asks the write pump to send a close frame and hang up. Only the
-// first call counts.
-func (c *conn) closeWith(code gateway.CloseCode, reason string) {
-	reason = fitCloseReason(reason)
-	c.closeOnce.Do(func() {
-		c.closing.Store(true)
-		c.closeReq <- gateway.CloseFrame{Code: code, Reason: reason}
-	})
-}
-
-// maxCloseReason is what fits in a close frame: a control frame carries at
-// most 125 bytes, two of which are the code. A longer reason would make the
-// close itself fail, and the client would never learn the code.
-const maxCloseReason = 123
-
-func fitCloseReason(reason string) string {
-	if len(reason) <= maxCloseReason {
-		return reason
-	}
-	cut := maxCloseReason - len("…")
-	for cut > 0 && !utf8.RuneStart(reason[cut]) {
-		cut--
-	}
-	return reason[:cut] + "…"
 }
 
 func (c *conn) writePump() {
@@ -225,15 +197,12 @@ func (c *conn) writePump() {
 			return
 		case frame := <-c.send:
 			if err := c.write(frame); err != nil {
-				select { // a close may be why the write was cut short; try to send it
-				case cf := <-c.closeReq:
-					c.writeClose(cf)
-				default:
-				}
+				c.writeFailed(err)
 				return
 			}
 		case <-tick:
 			if err := c.write(heartbeatRequestFrame); err != nil {
+				c.writeFailed(err)
 				return
 			}
 		case <-c.readDone:
@@ -249,8 +218,8 @@ func (c *conn) writePump() {
 
 func (c *conn) write(frame []byte) error {
 	kind, wire := websocket.TextMessage, frame
-	if c.zlib != nil {
-		z, err := c.zlib.Compress(frame)
+	if c.compressor != nil {
+		z, err := c.compressor.Compress(frame)
 		if err != nil {
 			return err
 		}
@@ -261,16 +230,6 @@ func (c *conn) write(frame []byte) error {
 	c.srv.publish(c, gateway.Recv, frame, len(wire), nil)
 	_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
 	return c.ws.WriteMessage(kind, wire)
-}
-
-func (c *conn) writeClose(cf gateway.CloseFrame) {
-	msg := websocket.FormatCloseMessage(int(cf.Code), cf.Reason)
-	c.srv.publish(c, gateway.Recv, nil, len(msg), &cf) // before the client can answer it
-	_ = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(writeWait))
-	select { // give the client a moment to answer the close before hanging up
-	case <-c.readDone:
-	case <-time.After(closeWait):
-	}
 }
 
 func (c *conn) readPump() {
@@ -294,7 +253,10 @@ func (c *conn) readPump() {
 				// about the client's intent; otherwise 1000/1001 end the session.
 				endsSession = !c.closing.Load() && (ce.Code == 1000 || ce.Code == 1001)
 			case errors.As(err, &ne) && ne.Timeout() && !c.closing.Load():
-				c.closeWith(gateway.CloseSessionTimedOut, "no heartbeat within heartbeat_interval: the session timed out (it can still be resumed)")
+				// 4009 ends the session, as Discord documents it: the
+				// client must identify again (a Resume gets op 9 false).
+				c.closeWith(gateway.CloseSessionTimedOut, "no heartbeat within heartbeat_interval: the session timed out; identify again")
+				endsSession = true
 			case !c.closing.Load():
 				// The TCP connection went away without a close frame.
 				c.srv.publish(c, gateway.Send, nil, 0, &gateway.CloseFrame{Code: 1006, Reason: "connection dropped without a close frame"})
@@ -306,10 +268,18 @@ func (c *conn) readPump() {
 		}
 		c.notePeer(frame)
 		c.srv.publish(c, gateway.Send, frame, len(frame), nil)
-		if code, reason := c.handleFrame(frame); code != 0 {
+		if code, reason := c.judge(frame); code != 0 {
 			c.closeWith(code, reason)
 		}
 	}
+}
+
+// judge applies the rules for any text frame, then acts on the payload.
+func (c *conn) judge(frame []byte) (gateway.CloseCode, string) {
+	if code, reason := textFault(frame); code != 0 {
+		return code, reason
+	}
+	return c.handleFrame(frame)
 }
 
 // notePeer names the client from an Identify's properties.browser before

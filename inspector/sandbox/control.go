@@ -20,6 +20,9 @@ type ConnInfo struct {
 	SessionID string          `json:"session_id,omitempty"`
 	Since     time.Time       `json:"since"`
 	Zlib      bool            `json:"zlib_stream"`
+	// Compression is the transport compression: "zlib-stream",
+	// "zstd-stream", or "" for plain text frames.
+	Compression string `json:"compression"`
 }
 
 // ErrNoConnection is returned by the controls for an unknown connection id.
@@ -31,7 +34,7 @@ func (s *Server) Connections() []ConnInfo {
 	defer s.mu.Unlock()
 	out := make([]ConnInfo, 0, len(s.conns))
 	for _, c := range s.conns {
-		info := ConnInfo{ID: c.id, Peer: *c.peer.Load(), Since: c.since, Zlib: c.zlib != nil}
+		info := ConnInfo{ID: c.id, Peer: *c.peer.Load(), Since: c.since, Zlib: c.compress == gateway.CompressZlibStream, Compression: c.compress}
 		if c.sess != nil {
 			info.Intents, info.SessionID = c.sess.intents, c.sess.id
 		}
@@ -56,13 +59,15 @@ func (s *Server) connByID(id string) (*conn, error) {
 	return c, nil
 }
 
-// Reconnect sends op 7 to a connection: the client should reconnect and resume.
+// Reconnect sends op 7 to a connection: the client should reconnect and
+// resume. A client that has not closed within Config.ReconnectGrace is closed
+// with 4000, as Discord closes it.
 func (s *Server) Reconnect(connID string) error {
 	c, err := s.connByID(connID)
 	if err != nil {
 		return err
 	}
-	c.enqueue(reconnectFrame)
+	c.reconnect()
 	return nil
 }
 

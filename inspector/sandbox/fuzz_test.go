@@ -31,7 +31,7 @@ func FuzzClientFrame(f *testing.F) {
 	s := New(testConfig())
 	defer s.Close()
 	f.Fuzz(func(t *testing.T, frame []byte, identified bool) {
-		c := s.newConn(nil, false)
+		c := s.newConn(nil, "")
 		c.gatewayURL = "ws://127.0.0.1/gateway"
 		defer s.connEnded(c, true)
 		if identified {
@@ -43,7 +43,7 @@ func FuzzClientFrame(f *testing.F) {
 				<-c.send
 			}
 		}
-		code, reason := c.handleFrame(frame)
+		code, reason := c.judge(frame)
 		if code != 0 {
 			if !fuzzCloseCodes[code] || reason == "" {
 				t.Fatalf("frame %q closed with undocumented %d %q", frame, code, reason)

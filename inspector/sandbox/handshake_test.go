@@ -80,7 +80,7 @@ func TestReadyAndGuildCreate(t *testing.T) {
 	g := decode[gateway.Guild](t, gc.D)
 	// Without GUILD_PRESENCES only the bot and members in voice are listed,
 	// while member_count is the true count: libraries see they must chunk.
-	if g.ID != GuildID || g.Large || g.Unavailable || g.MemberCount != 6 || len(g.Members) != 2 || len(g.VoiceStates) != 1 {
+	if g.ID != GuildID || g.Large || g.Unavailable || g.MemberCount != 6 || len(g.Members) != 3 || len(g.VoiceStates) != 2 {
 		t.Fatalf("guild header wrong: id %s large %v members %d count %d voice %d", g.ID, g.Large, len(g.Members), g.MemberCount, len(g.VoiceStates))
 	}
 	community := decode[gateway.Guild](t, c.expect(gateway.OpDispatch, "GUILD_CREATE").D)
@@ -204,18 +204,33 @@ func TestServerRequestsHeartbeats(t *testing.T) {
 	}
 }
 
-func TestSilentClientClosedWith4009AndSessionKept(t *testing.T) {
+// TestSilentClientClosedWith4009EndsSession: a client that stops
+// heartbeating is closed with 4009, which ends its session as Discord
+// documents (and as the close table says): a Resume gets op 9 false, and
+// identifying again works.
+func TestSilentClientClosedWith4009EndsSession(t *testing.T) {
 	cfg := testConfig()
 	cfg.HeartbeatInterval, cfg.HeartbeatGrace = 300*time.Millisecond, 300*time.Millisecond
 	s, ts := startSandbox(t, cfg)
 	c, ready := login(t, ts, gateway.IntentGuilds)
-	c.expectClose(gateway.CloseSessionTimedOut)
+	if reason := c.expectClose(gateway.CloseSessionTimedOut); !strings.Contains(reason, "identify") {
+		t.Errorf("4009 reason %q does not say to identify again", reason)
+	}
 	waitFor(t, "the connection to be dropped", func() bool { return len(s.Connections()) == 0 })
+	if info := gateway.LookupClose(gateway.CloseSessionTimedOut); info.CanResume {
+		t.Fatal("the close table calls 4009 resumable; the sandbox ends the session")
+	}
 
 	r := dial(t, ts, "?v=10")
 	r.expect(gateway.OpHello, "")
 	r.send(gateway.OpResume, gateway.Resume{Token: Token, SessionID: ready.SessionID, Seq: loginSeq(ready)})
-	r.expectDispatch("RESUMED")
+	if p := r.expect(gateway.OpInvalidSession, ""); string(p.D) != "false" {
+		t.Fatalf("Resume after 4009: op 9 d = %s, want false", p.D)
+	}
+	r.send(gateway.OpIdentify, identifyWith(gateway.IntentGuilds))
+	if again := decode[gateway.Ready](t, r.expectDispatch("READY").D); again.SessionID == ready.SessionID {
+		t.Fatal("identifying after 4009 got the old session back")
+	}
 }
 
 func TestHeartbeatsKeepTheConnection(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -34,9 +35,9 @@ func startSandbox(t testing.TB, cfg Config) (*Server, *httptest.Server) {
 
 // client is a raw gateway client for tests.
 type client struct {
-	t    testing.TB
-	ws   *websocket.Conn
-	zlib *gateway.ZlibStreamReader
+	t       testing.TB
+	ws      *websocket.Conn
+	inflate gateway.StreamReader // nil without transport compression
 }
 
 func wsURL(ts *httptest.Server) string { return "ws" + strings.TrimPrefix(ts.URL, "http") + "/gateway" }
@@ -48,8 +49,8 @@ func dial(t testing.TB, ts *httptest.Server, query string) *client {
 		t.Fatalf("dial: %v", err)
 	}
 	c := &client{t: t, ws: ws}
-	if strings.Contains(query, "compress=zlib-stream") {
-		c.zlib = gateway.NewZlibStreamReader(1<<20, 1<<20)
+	if q, err := url.ParseQuery(strings.TrimPrefix(query, "?")); err == nil {
+		c.inflate = gateway.NewStreamReader(q.Get("compress"), 1<<20, 1<<20)
 	}
 	t.Cleanup(func() { _ = ws.Close() })
 	return c
@@ -69,12 +70,12 @@ func (c *client) next() (gateway.Payload, *websocket.CloseError) {
 			c.t.Fatalf("read: %v", err)
 		}
 		if kind == websocket.BinaryMessage {
-			if c.zlib == nil {
-				c.t.Fatalf("binary frame without zlib-stream")
+			if c.inflate == nil {
+				c.t.Fatalf("binary frame without transport compression")
 			}
-			msg, complete, err := c.zlib.Feed(data)
+			msg, complete, err := c.inflate.Feed(data)
 			if err != nil {
-				c.t.Fatalf("zlib-stream: %v", err)
+				c.t.Fatalf("transport compression: %v", err)
 			}
 			if !complete {
 				continue

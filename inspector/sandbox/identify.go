@@ -17,7 +17,7 @@ func (s *Server) identify(c *conn, d json.RawMessage) (gateway.CloseCode, string
 	}
 	var id gateway.Identify
 	if err := json.Unmarshal(d, &id); err != nil {
-		return gateway.CloseUnknownOpcode, "Identify: " + err.Error()
+		return gateway.CloseUnknownOpcode, "Identify: " + gateway.JSONProblem(err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -120,7 +120,7 @@ func (s *Server) resume(c *conn, d json.RawMessage) (gateway.CloseCode, string) 
 	}
 	var r gateway.Resume
 	if err := json.Unmarshal(d, &r); err != nil {
-		return gateway.CloseUnknownOpcode, "Resume: " + err.Error()
+		return gateway.CloseUnknownOpcode, "Resume: " + gateway.JSONProblem(err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

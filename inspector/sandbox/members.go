@@ -63,7 +63,7 @@ func (s *Server) requestMembers(c *conn, d json.RawMessage) (gateway.CloseCode, 
 	}
 	var req memberRequest
 	if err := json.Unmarshal(d, &req); err != nil {
-		return gateway.CloseUnknownOpcode, "Request Guild Members: " + err.Error()
+		return gateway.CloseUnknownOpcode, "Request Guild Members: " + gateway.JSONProblem(err)
 	}
 	guilds, err := snowflakes(req.GuildID)
 	if err != nil || len(guilds) == 0 {

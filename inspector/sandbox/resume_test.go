@@ -2,7 +2,9 @@ package sandbox
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 
@@ -120,6 +122,52 @@ func TestReconnectControlSendsOp7(t *testing.T) {
 	}
 }
 
+// TestOp7ClientThatStaysIsClosedAfterGrace: a client that ignores op 7 is
+// closed by the sandbox with 4000 once the grace has passed, and its session
+// is still there to resume.
+func TestOp7ClientThatStaysIsClosedAfterGrace(t *testing.T) {
+	cfg := testConfig()
+	cfg.ReconnectGrace = 200 * time.Millisecond
+	s, ts := startSandbox(t, cfg)
+	c, ready := login(t, ts, gateway.IntentGuilds)
+	if err := s.Reconnect(s.Connections()[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	c.expect(gateway.OpReconnect, "")
+	if reason := c.expectClose(gateway.CloseUnknownError); !strings.Contains(reason, "op 7") {
+		t.Errorf("close reason %q does not say it follows op 7", reason)
+	}
+	if !gateway.LookupClose(gateway.CloseUnknownError).CanResume {
+		t.Fatal("the close table must call 4000 resumable")
+	}
+	waitFor(t, "the connection to go", func() bool { return len(s.Connections()) == 0 })
+	r := dial(t, ts, "?v=10")
+	r.expect(gateway.OpHello, "")
+	r.send(gateway.OpResume, gateway.Resume{Token: Token, SessionID: ready.SessionID, Seq: 2})
+	r.expectDispatch("RESUMED")
+}
+
+// TestOp7ClientThatClosesIsNotClosedAgain: a client that closes at once on
+// op 7, as the libraries do, gets no close of the sandbox's after the grace.
+func TestOp7ClientThatClosesIsNotClosedAgain(t *testing.T) {
+	cfg := testConfig()
+	cfg.ReconnectGrace = 100 * time.Millisecond
+	s, ts := startSandbox(t, cfg)
+	frames, cancel := s.Observe(256)
+	defer cancel()
+	c, _ := login(t, ts, gateway.IntentGuilds)
+	_ = s.Reconnect(s.Connections()[0].ID)
+	c.expect(gateway.OpReconnect, "")
+	_ = c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4000, "reconnecting"))
+	waitFor(t, "the connection to go", func() bool { return len(s.Connections()) == 0 })
+	time.Sleep(3 * cfg.ReconnectGrace) // let the grace pass: nothing may follow
+	for f := range drain(frames) {
+		if f.Close != nil && f.Dir == gateway.Recv {
+			t.Fatalf("the sandbox closed a connection the client had closed: %+v", *f.Close)
+		}
+	}
+}
+
 func TestInvalidateSessionControl(t *testing.T) {
 	s, ts := startSandbox(t, testConfig())
 	c, ready := login(t, ts, gateway.IntentGuilds)
@@ -159,11 +207,17 @@ func TestPauseACKs(t *testing.T) {
 	c.expectNothingBefore()
 }
 
-func TestZlibStream(t *testing.T) {
+func TestTransportCompression(t *testing.T) {
+	for _, compress := range []string{gateway.CompressZlibStream, gateway.CompressZstdStream} {
+		t.Run(compress, func(t *testing.T) { testTransportCompression(t, compress) })
+	}
+}
+
+func testTransportCompression(t *testing.T, compress string) {
 	s, ts := startSandbox(t, testConfig())
 	frames, cancel := s.Observe(64)
 	defer cancel()
-	c := dial(t, ts, "?v=10&encoding=json&compress=zlib-stream")
+	c := dial(t, ts, "?v=10&encoding=json&compress="+compress)
 	c.expect(gateway.OpHello, "")
 	c.send(gateway.OpIdentify, identifyWith(gateway.IntentGuilds))
 	ready := decode[gateway.Ready](t, c.expect(gateway.OpDispatch, "READY").D)
@@ -173,6 +227,10 @@ func TestZlibStream(t *testing.T) {
 	g := decode[gateway.Guild](t, c.expect(gateway.OpDispatch, "GUILD_CREATE").D)
 	if g.Name == "" {
 		t.Fatal("GUILD_CREATE did not decode")
+	}
+	conns := s.Connections()
+	if len(conns) != 1 || conns[0].Compression != compress || conns[0].Zlib != (compress == gateway.CompressZlibStream) {
+		t.Fatalf("connections = %+v, want one on %s", conns, compress)
 	}
 	// Observers see the decoded text and the compressed size.
 	for {

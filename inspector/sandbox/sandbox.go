@@ -1,5 +1,5 @@
 // Package sandbox is a local Discord: a gateway (API v9/v10, JSON encoding,
-// optional zlib-stream) and the REST routes of its route table (routes.go),
+// optional zlib-stream or zstd-stream) and the REST routes of its route table (routes.go),
 // serving two guilds (a small one whose members chat now and then, and a
 // large one libraries must chunk) on two shards. It enforces the real rules
 // (bad token → 4004, privileged intent not enabled → 4014, permissions and
@@ -14,16 +14,24 @@
 //     reason that says the sandbox speaks JSON v9/v10: a code libraries do not
 //     retry, since reconnecting the same way would fail forever. A missing v
 //     is taken as 10, so a hand-typed URL works.
-//   - compress=zlib-stream gets binary zlib-stream frames; anything else
-//     (zstd-stream included) gets plain text frames, which every library
+//   - compress=zlib-stream and compress=zstd-stream get binary frames of one
+//     stream per connection, flushed after every message, as Discord sends
+//     them (zstd: one frame that never ends, one message per websocket
+//     frame); any other value gets plain text frames, which every library
 //     accepts.
 //   - A client whose send queue fills up (it stopped reading) is closed with
 //     4000: the fault is the connection, not the session, so it may resume
-//     and have the missed dispatches replayed.
-//   - A silent client is closed with 4009 and its session is still kept for
-//     Resume; only a client's own close with 1000/1001, op 9 false, or
-//     SessionTTL passing ends a session. Expired sessions are forgotten
+//     and have the missed dispatches replayed. The write under way is left
+//     to finish, so the close frame reaches a client that reads again.
+//   - A silent client is closed with 4009, which ends its session, as
+//     Discord documents: a Resume afterwards gets op 9 false. A session also
+//     ends with the client's own close with 1000/1001, op 9 false, or
+//     SessionTTL passing after any other drop. Expired sessions are forgotten
 //     lazily, when sessions are next created or looked up: no timers.
+//   - After op 7 the client has Config.ReconnectGrace to close; then the
+//     sandbox closes with 4000, keeping the session for the Resume.
+//   - A client frame that is not UTF-8 is closed with 4002 like any payload
+//     that does not decode.
 //   - GUILD_CREATE lists members as Discord does (without GUILD_PRESENCES
 //     only the bot and members in voice), with the true member_count, so
 //     libraries that want everyone request members (op 8) and get them in
@@ -112,6 +120,10 @@ type Config struct {
 	// HeartbeatGrace is how long past heartbeat_interval a silent client is
 	// kept before it is closed with 4009. Default 15 s.
 	HeartbeatGrace time.Duration
+	// ReconnectGrace is how long, after op 7, the sandbox waits for the
+	// client to close before closing the connection itself with 4000
+	// (resumable), as Discord does. Default 5 s.
+	ReconnectGrace time.Duration
 	// SessionTTL is how long a session stays resumable after its connection
 	// dropped. Default 3 minutes ("a few minutes" on Discord).
 	SessionTTL time.Duration
@@ -142,6 +154,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.HeartbeatGrace <= 0 {
 		c.HeartbeatGrace = 15 * time.Second
+	}
+	if c.ReconnectGrace <= 0 {
+		c.ReconnectGrace = defaultReconnectGrace
 	}
 	if c.SessionTTL <= 0 {
 		c.SessionTTL = 3 * time.Minute

@@ -110,7 +110,10 @@ func Detail(r inspector.Record, color bool) string {
 		}
 		fmt.Fprintf(&b, "    %s %s %s\n", paint(color, blue, "◆ "+t.Path), paint(color, bold, string(t.Kind)), paint(color, dim, t.Note))
 	}
-	if len(r.Payload) > 0 {
+	if inspector.NestedDeeperThan(r.Payload, inspector.MaxDepth) {
+		// The pretty printer recurses; such a payload is shown as it is.
+		fmt.Fprintf(&b, "    %s\n    %s\n", paint(color, dim, fmt.Sprintf("· nested deeper than %d levels: not pretty-printed", inspector.MaxDepth)), r.Payload)
+	} else if len(r.Payload) > 0 {
 		p := pretty.Pretty(r.Payload)
 		if color {
 			p = pretty.Color(p, nil)

@@ -15,11 +15,10 @@ var t0 = time.Date(2026, 11, 23, 21, 40, 0, 0, time.UTC)
 const message = `{"t":"MESSAGE_CREATE","s":5,"op":0,"d":{"id":"1350037460222090001","channel_id":"1350037460222083110","guild_id":"1350037460222083100","content":"hello there","author":{"username":"alice","id":"1350037460222083300","discriminator":"0","avatar":null},"member":{"roles":[],"joined_at":"2026-11-01T10:00:00.000000+00:00","deaf":false,"mute":false}}}`
 
 func annotate(frames ...gateway.WireFrame) []inspector.Record {
-	a := inspector.NewAnnotator()
 	s := inspector.NewSession(100)
 	var out []inspector.Record
 	for _, f := range frames {
-		out = append(out, s.Add(a.Annotate(f)))
+		out = append(out, s.Ingest(f))
 	}
 	return out
 }
@@ -92,5 +91,17 @@ func TestRunShowsAFrameChannel(t *testing.T) {
 	recs, err := inspector.ImportNDJSON(strings.NewReader(out.String()))
 	if err != nil || len(recs) != 2 || recs[1].Summary != "alice: hello there" {
 		t.Errorf("read back %+v %v", recs, err)
+	}
+}
+
+// TestDetailOfADeepPayloadIsANote: the pretty printer recurses, so a
+// payload nested deeper than the annotator walks is printed as it is,
+// with a note, instead.
+func TestDetailOfADeepPayloadIsANote(t *testing.T) {
+	deep := `{"op":0,"t":"X","s":1,"d":` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}`
+	r := annotate(wf(gateway.Recv, 0, deep))[0]
+	out := Detail(r, false)
+	if !strings.Contains(out, "nested deeper than 1000 levels: not pretty-printed") || !strings.Contains(out, strings.Repeat("[", 5000)) {
+		t.Fatalf("detail of a deep payload:\n%.400s", out)
 	}
 }

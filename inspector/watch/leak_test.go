@@ -94,9 +94,8 @@ func TestTokenNeverLeaks(t *testing.T) {
 	// The client, annotator and session directly, and their export.
 	sb, rest := startSandbox(t, quiet())
 	session := inspector.NewSession(0)
-	a := inspector.NewAnnotator()
 	var logs lockedBuffer
-	cl, err := client.New(client.Config{RESTBase: rest, Token: "Bot " + sandbox.Token, Intents: allIntents, Sink: session.Sink(a),
+	cl, err := client.New(client.Config{RESTBase: rest, Token: "Bot " + sandbox.Token, Intents: allIntents, Sink: func(f gateway.WireFrame) { session.Ingest(f) },
 		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
 		t.Fatal(err)

@@ -44,22 +44,23 @@ type Options struct {
 	Logger *slog.Logger
 }
 
+// terminalHistory is how many records watch holds: none are shown again.
+const terminalHistory = 64
+
 // Run shows frames until ctx ends (then it returns nil), the frames channel
 // closes, or the client stops with an error (then it returns the error,
 // which never holds the token).
 func Run(ctx context.Context, opts Options, out io.Writer) error {
-	a := inspector.NewAnnotator()
-	if opts.Token != "" {
-		a.SetSecret(opts.Token)
-	}
+	// The terminal keeps no history; the session is there for the one
+	// ingest path (annotation, redaction, numbering), so a small ring does.
+	session := inspector.NewSession(terminalHistory)
+	secrets := session.Secrets()
+	secrets.Learn(opts.Token)
 	var mu sync.Mutex
-	var next int64
 	show := func(f gateway.WireFrame) {
 		mu.Lock()
 		defer mu.Unlock()
-		r := a.Annotate(f)
-		r.Index = next
-		next++
+		r := session.Ingest(f)
 		if opts.JSON {
 			_ = inspector.WriteRecord(out, r)
 			return
@@ -75,7 +76,7 @@ func Run(ctx context.Context, opts Options, out io.Writer) error {
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		fmt.Fprintf(out, paint(opts.Color, dim, "— "+format)+"\n", args...)
+		io.WriteString(out, paint(opts.Color, dim, secrets.RedactString("— "+fmt.Sprintf(format, args...)))+"\n")
 	}
 	if opts.Frames != nil {
 		say("watching every frame")
@@ -111,6 +112,9 @@ func Run(ctx context.Context, opts Options, out io.Writer) error {
 	err = cl.Run(ctx)
 	if errors.Is(err, context.Canceled) || ctx.Err() != nil {
 		return nil
+	}
+	if err != nil && secrets.RedactString(err.Error()) != err.Error() {
+		return errors.New(secrets.RedactString(err.Error()))
 	}
 	return err
 }

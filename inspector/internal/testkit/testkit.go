@@ -40,6 +40,15 @@ func (k *Frames) Add(f gateway.WireFrame) {
 	k.frames = append(k.frames, f)
 }
 
+// Store is a sink that numbers frames as a session would: it returns the
+// frame's position.
+func (k *Frames) Store(f gateway.WireFrame) int64 {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.frames = append(k.frames, f)
+	return int64(len(k.frames) - 1)
+}
+
 // All copies out what was collected so far.
 func (k *Frames) All() []gateway.WireFrame {
 	k.mu.Lock()
