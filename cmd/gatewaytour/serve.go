@@ -21,8 +21,6 @@ import (
 	"gatewaytour/web"
 )
 
-const shutdownGrace = 5 * time.Second
-
 // helloIdle ends a hello-world walk whose tab went quiet without saying
 // goodbye, closing its bot's connection.
 const helloIdle = 15 * time.Minute
@@ -42,6 +40,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("gatewaytour serve", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	addr := flags.String("addr", "127.0.0.1:8080", "address to listen on; keep it on loopback: the page may hold a bot token")
+	allowHosts := allowHostFlag(flags)
 	open := flags.Bool("open", false, "open the course in the default browser")
 	var sf sandboxFlags
 	sf.register(flags)
@@ -66,6 +65,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// need the server's own address, known once the port is.
 	listener, err := net.Listen("tcp", *addr)
 	if err != nil {
+		if sentence, ok := busyPortSentence(*addr, err); ok {
+			fmt.Fprintln(stderr, "gatewaytour: "+sentence)
+			return 1
+		}
 		log.Error("cannot listen", "addr", *addr, "err", err)
 		return 1
 	}
@@ -94,7 +97,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	mountSandbox(site.Mount, sb)
 
 	fmt.Fprintf(stdout, "gatewaytour is serving the course at %s\n", url)
-	fmt.Fprintf(stdout, "The sandbox (a local Discord) is at %sapi/v10 — run \"gatewaytour sandbox -h\" for its flags.\n", url)
+	fmt.Fprintf(stdout, "The sandbox, a local Discord, is on the same port; to watch your own bot in the panel, point it there:\n\n%s\n",
+		web.JoinRecipe(strings.TrimSuffix(url, "/")))
 
 	if *open {
 		if err := openBrowser(url); err != nil {
@@ -103,7 +107,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	// Open panel tabs hold event streams; end them when shutdown begins.
 	context.AfterFunc(ctx, site.CloseStreams)
-	return serveUntilDone(ctx, listener, site, log, stderr)
+	return serveUntilDone(ctx, listener, site, *allowHosts, log, stderr)
 }
 
 // warnIfExposed says loudly when the server can be reached from other

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -17,6 +16,8 @@ import (
 	"gatewaytour/inspector/gateway"
 	"gatewaytour/inspector/sandbox"
 	"gatewaytour/inspector/watch"
+	"gatewaytour/inspector/hostguard"
+	"gatewaytour/inspector/httpserver"
 )
 
 // runWatch prints annotated frames in the terminal: the sandbox's by default,
@@ -32,6 +33,7 @@ func runWatch(args []string, stdout, stderr io.Writer) int {
 	intentList := flags.String("intents", "default", `intents to identify with, by name ("guilds,guild_messages,message_content", "default", "all")`)
 	noCompress := flags.Bool("no-compress", false, "ask for plain text frames instead of zlib-stream")
 	color := flags.String("color", "auto", "colour the output: auto, always or never")
+	allowHosts := allowHostFlag(flags)
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -63,7 +65,11 @@ func runWatch(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "gatewaytour watch: cannot start the sandbox: %v\n", err)
 			return 1
 		}
-		server := &http.Server{Handler: sb.Handler()}
+		server, err := httpserver.New(httpserver.Config{Handler: sb.Handler(), Listener: listener, AllowHosts: hostguard.ParseList(*allowHosts)})
+		if err != nil {
+			fmt.Fprintf(stderr, "gatewaytour watch: %v\n", err)
+			return 2
+		}
 		go server.Serve(listener)
 		defer server.Close()
 		base := strings.TrimSuffix(browserURL(listener.Addr()), "/")

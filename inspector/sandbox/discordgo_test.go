@@ -117,6 +117,7 @@ func TestDiscordgoFollowsTheLivingWorld(t *testing.T) {
 		t.Fatal(err)
 	}
 	dg.LogLevel = discordgo.LogError
+	dg.SyncEvents = true // discordgo updates a presence in its state while an async handler reads it: a race in the library, not here
 	dg.Identify.Intents = discordgo.IntentsAll
 	// discordgo runs each handler in a goroutine of its own while its State
 	// goes on writing into the same event (State.memberAdd fills in the
@@ -152,7 +153,16 @@ func TestDiscordgoFollowsTheLivingWorld(t *testing.T) {
 	if logged.String() != "" {
 		t.Fatalf("discordgo logged errors:\n%s", logged.String())
 	}
-	if len(s.Connections()) != 1 {
+	// Count only this session's connections: discordgo's package-level
+	// endpoints point at this sandbox now, so a session an earlier test
+	// closed mid-reconnect may dial in here too.
+	ours := 0
+	for _, c := range s.Connections() {
+		if c.Intents == gateway.Intents(discordgo.IntentsAll) {
+			ours++
+		}
+	}
+	if ours != 1 {
 		t.Fatalf("discordgo disconnected: %+v", s.Connections())
 	}
 }

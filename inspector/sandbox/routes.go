@@ -34,7 +34,6 @@ package sandbox
 
 import (
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -64,6 +63,7 @@ var routeFamilies = [][]restRoute{
 	roleRoutes,
 	threadRoutes,
 	userRoutes,
+	commandRoutes, interactionRoutes, webhookRoutes,
 }
 
 // coreRoutes are what a hello-world bot touches before and while it logs in.
@@ -73,8 +73,6 @@ var coreRoutes = []restRoute{
 	{family: "application", method: "GET", path: "/applications/@me", serve: (*Server).getApplication},
 	{family: "application", method: "GET", path: "/oauth2/applications/@me", serve: (*Server).getApplication},
 	{family: "users", method: "GET", path: "/users/@me", serve: (*Server).getMe},
-	// A placeholder until interactions are modelled: it accepts any callback.
-	{family: "interactions", method: "POST", path: "/interactions/{interaction_id}/{interaction_token}/callback", noAuth: true, serve: (*Server).acceptCallback},
 }
 
 // routeTable indexes the served routes by Discord template and method.
@@ -130,7 +128,7 @@ func (t *routeTable) match(method, path string) routeMatch {
 
 // majorParam is the parameter Discord counts a bucket per.
 func (m routeMatch) majorParam() string {
-	for _, p := range []string{"channel_id", "guild_id", "webhook_id"} {
+	for _, p := range []string{"channel_id", "guild_id", "interaction_id", "webhook_token", "webhook_id"} { // interaction routes count per interaction
 		if v, ok := m.params[p]; ok {
 			return v
 		}
@@ -164,5 +162,3 @@ func readmeRoutes() string {
 	}
 	return b.String()
 }
-
-func (s *Server) acceptCallback(c *restCall) { c.w.WriteHeader(http.StatusNoContent) }

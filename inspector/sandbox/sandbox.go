@@ -188,6 +188,7 @@ type Server struct {
 	closed     bool
 
 	limits *restLimiter
+	apps   *appState // commands and interactions (commands.go, interactions.go), made on first use
 	obs    observers
 
 	activityEvents  atomic.Int64 // scripted events generated, for tests
