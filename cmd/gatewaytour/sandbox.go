@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"gatewaytour/inspector/gateway"
-	"gatewaytour/inspector/sandbox"
 	"gatewaytour/inspector/hostguard"
 	"gatewaytour/inspector/httpserver"
+	"gatewaytour/inspector/sandbox"
 	"gatewaytour/web"
 )
 
