@@ -21,6 +21,8 @@
 
   function showState() {
     const info = P.streamInfo();
+    // Only a recording can be removed; live streams end with their connection.
+    $("remove-recording").hidden = !info || info.kind !== "recording";
     const box = $("conn-state");
     const detail = $("conn-detail");
     const st = info ? info.state : { kind: "idle" };
@@ -366,6 +368,15 @@
     });
     dialog.addEventListener("close", () => { $("token-input").value = ""; });
     $("stream-select").addEventListener("change", (e) => switchTo(e.target.value));
+    $("remove-recording").addEventListener("click", async () => {
+      const id = P.state.streamID;
+      const answer = await P.remove("/panel/streams/" + encodeURIComponent(id));
+      if (!answer.ok) {
+        P.emit("notice", answer.data.error);
+        return;
+      }
+      switchTo("inspector");
+    });
     $("disconnect").addEventListener("click", async () => {
       const answer = await P.post("/panel/disconnect", {});
       if (!answer.ok) P.emit("notice", answer.data.error);

@@ -39,19 +39,24 @@ window.GatewayTourPanel = (() => {
 
   // post sends a same-origin request with the CSRF token; the answer is
   // { ok, status, data } with data the decoded JSON (or { error }).
-  async function post(url, body, contentType = "application/json") {
+  const post = (url, body, contentType = "application/json") => send("POST", url, body, contentType);
+  // remove is DELETE, CSRF-checked like post.
+  const remove = (url) => send("DELETE", url);
+
+  async function send(method, url, body, contentType = "application/json") {
     let r;
     try {
       r = await fetch(url, {
-        method: "POST",
+        method,
         headers: { "Content-Type": contentType, "X-CSRF-Token": csrf, Accept: "application/json" },
-        body: contentType === "application/json" ? JSON.stringify(body) : body,
+        body: body === undefined ? undefined : contentType === "application/json" ? JSON.stringify(body) : body,
         credentials: "same-origin",
       });
     } catch {
       return { ok: false, status: 0, data: { error: "The server did not answer. Is gatewaytour still running?" } };
     }
     let data;
+    if (r.status === 204) return { ok: true, status: 204, data: {} };
     try {
       data = await r.json();
     } catch {
@@ -150,5 +155,5 @@ window.GatewayTourPanel = (() => {
     open(state.streamID);
   });
 
-  return { state, on, emit, post, open, streamInfo, csrf, clock, bytes, el };
+  return { state, on, emit, post, remove, open, streamInfo, csrf, clock, bytes, el };
 })();

@@ -34,7 +34,7 @@ func panel(c chrome) templ.Component {
 			templ_7745c5c3_Var1 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<aside id=\"panel\" class=\"panel\" aria-label=\"Live gateway frames\" data-sandbox-api=\"/api/v10\"><div class=\"panel-resizer\" id=\"panel-resizer\" role=\"separator\" aria-orientation=\"vertical\" aria-controls=\"panel\" aria-label=\"Resize the panel\" aria-valuemin=\"320\" aria-valuemax=\"1400\" aria-valuenow=\"440\" tabindex=\"0\"></div><header class=\"panel-head\"><h2 class=\"panel-title\">Live frames</h2><div id=\"conn-state\" class=\"conn-state script-only\" data-kind=\"idle\" role=\"status\" aria-live=\"polite\"><span class=\"conn-dot\" aria-hidden=\"true\"></span> <span class=\"conn-text\">Not connected</span></div><button type=\"button\" id=\"panel-collapse\" class=\"icon-button panel-collapse script-only\" aria-expanded=\"true\" aria-controls=\"panel-body\" aria-label=\"Hide the panel\" title=\"Hide the panel\"><span aria-hidden=\"true\" class=\"panel-collapse-icon\">⟩</span></button></header><div id=\"panel-body\" class=\"panel-body\"><noscript><p class=\"panel-note\">The live panel needs JavaScript. The lessons read fine without it.</p></noscript><div class=\"panel-source script-only\"><label class=\"visually-hidden\" for=\"stream-select\">Stream</label> <select id=\"stream-select\" class=\"panel-select stream-select\"></select> <button type=\"button\" id=\"connect-open\" class=\"button button-small\">Connect…</button> <button type=\"button\" id=\"join-open\" class=\"button button-small\" aria-haspopup=\"dialog\">Connect your bot</button> <button type=\"button\" id=\"disconnect\" class=\"button button-small\">Disconnect</button> <a id=\"export-link\" class=\"button button-small\" href=\"/panel/export?stream=inspector\" download title=\"Download this stream as NDJSON, one annotated record a line\">Export</a> <a id=\"export-har-link\" class=\"button button-small\" href=\"/panel/export?format=har&stream=inspector\" download title=\"Download this stream as a HAR file, which Chrome's DevTools opens too\">HAR</a></div><p id=\"conn-detail\" class=\"conn-detail script-only\" hidden></p><div id=\"bot-notice\" class=\"bot-notice script-only\" role=\"status\" hidden><span class=\"bot-notice-dot\" aria-hidden=\"true\"></span> <span id=\"bot-notice-text\" class=\"bot-notice-text\"></span> <button type=\"button\" id=\"bot-notice-watch\" class=\"button button-small\">Watch it</button> <button type=\"button\" id=\"bot-notice-dismiss\" class=\"icon-button bot-notice-dismiss\" aria-label=\"Dismiss\">✕</button></div><figure id=\"hb-chart\" class=\"hb-chart script-only\" aria-label=\"Heartbeat timeline\"><figcaption class=\"hb-caption\"><span class=\"hb-title\">Heartbeats</span> <span id=\"hb-summary\" class=\"hb-summary\">waiting for Hello…</span></figcaption></figure>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<aside id=\"panel\" class=\"panel\" aria-label=\"Live gateway frames\" data-sandbox-api=\"/api/v10\"><div class=\"panel-resizer\" id=\"panel-resizer\" role=\"separator\" aria-orientation=\"vertical\" aria-controls=\"panel\" aria-label=\"Resize the panel\" aria-valuemin=\"320\" aria-valuemax=\"1400\" aria-valuenow=\"440\" tabindex=\"0\"></div><header class=\"panel-head\"><h2 class=\"panel-title\">Live frames</h2><div id=\"conn-state\" class=\"conn-state script-only\" data-kind=\"idle\" role=\"status\" aria-live=\"polite\"><span class=\"conn-dot\" aria-hidden=\"true\"></span> <span class=\"conn-text\">Not connected</span></div><button type=\"button\" id=\"panel-collapse\" class=\"icon-button panel-collapse script-only\" aria-expanded=\"true\" aria-controls=\"panel-body\" aria-label=\"Hide the panel\" title=\"Hide the panel\"><span aria-hidden=\"true\" class=\"panel-collapse-icon\">⟩</span></button></header><div id=\"panel-body\" class=\"panel-body\"><noscript><p class=\"panel-note\">The live panel needs JavaScript. The lessons read fine without it.</p></noscript><div class=\"panel-source script-only\"><label class=\"visually-hidden\" for=\"stream-select\">Stream</label> <select id=\"stream-select\" class=\"panel-select stream-select\"></select> <button type=\"button\" id=\"connect-open\" class=\"button button-small\">Connect…</button> <button type=\"button\" id=\"join-open\" class=\"button button-small\" aria-haspopup=\"dialog\">Connect your bot</button> <button type=\"button\" id=\"disconnect\" class=\"button button-small\">Disconnect</button> <a id=\"export-link\" class=\"button button-small\" href=\"/panel/export?stream=inspector\" download title=\"Download this stream as NDJSON, one annotated record a line\">Export</a> <a id=\"export-har-link\" class=\"button button-small\" href=\"/panel/export?format=har&stream=inspector\" download title=\"Download this stream as a HAR file, which Chrome's DevTools opens too\">HAR</a> <button type=\"button\" id=\"remove-recording\" class=\"button button-small\" hidden title=\"Remove this recording from the panel: the server keeps a few at a time\">Remove</button></div><p id=\"conn-detail\" class=\"conn-detail script-only\" hidden></p><div id=\"bot-notice\" class=\"bot-notice script-only\" role=\"status\" hidden><span class=\"bot-notice-dot\" aria-hidden=\"true\"></span> <span id=\"bot-notice-text\" class=\"bot-notice-text\"></span> <button type=\"button\" id=\"bot-notice-watch\" class=\"button button-small\">Watch it</button> <button type=\"button\" id=\"bot-notice-dismiss\" class=\"icon-button bot-notice-dismiss\" aria-label=\"Dismiss\">✕</button></div><figure id=\"hb-chart\" class=\"hb-chart script-only\" aria-label=\"Heartbeat timeline\"><figcaption class=\"hb-caption\"><span class=\"hb-title\">Heartbeats</span> <span id=\"hb-summary\" class=\"hb-summary\">waiting for Hello…</span></figcaption></figure>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -99,7 +99,7 @@ func panelToolbar(c chrome) templ.Component {
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(int(op.Op)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 80, Col: 44}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 81, Col: 44}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 			if templ_7745c5c3_Err != nil {
@@ -112,7 +112,7 @@ func panelToolbar(c chrome) templ.Component {
 			var templ_7745c5c3_Var4 string
 			templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(int(op.Op)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 80, Col: 73}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 81, Col: 73}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 			if templ_7745c5c3_Err != nil {
@@ -125,7 +125,7 @@ func panelToolbar(c chrome) templ.Component {
 			var templ_7745c5c3_Var5 string
 			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(op.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 80, Col: 85}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 81, Col: 85}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 			if templ_7745c5c3_Err != nil {
@@ -148,7 +148,7 @@ func panelToolbar(c chrome) templ.Component {
 			var templ_7745c5c3_Var6 string
 			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(e.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 87, Col: 26}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 88, Col: 26}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 			if templ_7745c5c3_Err != nil {
@@ -271,7 +271,7 @@ func intentChoices(c chrome) templ.Component {
 			var templ_7745c5c3_Var10 string
 			templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(in.Note)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 156, Col: 41}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 157, Col: 41}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
 			if templ_7745c5c3_Err != nil {
@@ -284,7 +284,7 @@ func intentChoices(c chrome) templ.Component {
 			var templ_7745c5c3_Var11 string
 			templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(in.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 157, Col: 57}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 158, Col: 57}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 			if templ_7745c5c3_Err != nil {
@@ -297,7 +297,7 @@ func intentChoices(c chrome) templ.Component {
 			var templ_7745c5c3_Var12 string
 			templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.FormatBool(in.Privileged))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 157, Col: 111}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 158, Col: 111}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
 			if templ_7745c5c3_Err != nil {
@@ -310,7 +310,7 @@ func intentChoices(c chrome) templ.Component {
 			var templ_7745c5c3_Var13 string
 			templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(in.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 158, Col: 40}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 159, Col: 40}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 			if templ_7745c5c3_Err != nil {
@@ -344,7 +344,7 @@ func intentChoices(c chrome) templ.Component {
 				var templ_7745c5c3_Var14 string
 				templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(in.Name)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 169, Col: 19}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 170, Col: 19}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
 				if templ_7745c5c3_Err != nil {
@@ -357,7 +357,7 @@ func intentChoices(c chrome) templ.Component {
 				var templ_7745c5c3_Var15 string
 				templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(in.Note)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 170, Col: 19}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 171, Col: 19}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 				if templ_7745c5c3_Err != nil {
