@@ -3,13 +3,19 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"flag"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"gatewaytour/inspector/gateway"
+	"gatewaytour/inspector/sandbox"
 )
 
 func TestIsLoopback(t *testing.T) {
@@ -150,4 +156,33 @@ func (l *lockedWriter) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.(*strings.Builder).String()
+}
+
+// TestMaxConcurrencyFlagReachesTheSandbox: -max-concurrency turns on the
+// sandbox's identify limit, which GET /gateway/bot then reports.
+func TestMaxConcurrencyFlagReachesTheSandbox(t *testing.T) {
+	var f sandboxFlags
+	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
+	f.register(fs)
+	if err := fs.Parse([]string{"-max-concurrency", "2"}); err != nil {
+		t.Fatal(err)
+	}
+	sb := sandbox.New(f.config())
+	t.Cleanup(sb.Close)
+	ts := httptest.NewServer(sb.Handler())
+	t.Cleanup(ts.Close)
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/api/v10/gateway/bot", nil)
+	req.Header.Set("Authorization", "Bot "+sandbox.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var bot gateway.GatewayBot
+	if err := json.NewDecoder(resp.Body).Decode(&bot); err != nil {
+		t.Fatal(err)
+	}
+	if bot.SessionStartLimit.MaxConcurrency != 2 {
+		t.Fatalf("max_concurrency %d, want 2", bot.SessionStartLimit.MaxConcurrency)
+	}
 }

@@ -56,15 +56,17 @@ func (p *privilegedFlag) Set(s string) error {
 
 // sandboxFlags are the settings shared by serve and sandbox.
 type sandboxFlags struct {
-	privileged privilegedFlag
-	heartbeat  time.Duration
-	quiet      bool
+	privileged     privilegedFlag
+	heartbeat      time.Duration
+	quiet          bool
+	maxConcurrency int
 }
 
 func (f *sandboxFlags) register(flags *flag.FlagSet) {
 	flags.Var(&f.privileged, "privileged", `privileged intents the sandbox app has enabled, by name (all three unless set; "none" to meet close 4014)`)
 	flags.DurationVar(&f.heartbeat, "heartbeat", 41250*time.Millisecond, "heartbeat_interval the sandbox sends in Hello")
 	flags.BoolVar(&f.quiet, "quiet", false, "no scripted chatter in the sandbox guild")
+	flags.IntVar(&f.maxConcurrency, "max-concurrency", 0, "enforce Identify's max_concurrency as Discord does: one Identify per 5 s per bucket, op 9 past it (0: reported as 1, not enforced, so several bots can log in at once)")
 }
 
 func (f *sandboxFlags) config() sandbox.Config {
@@ -72,6 +74,7 @@ func (f *sandboxFlags) config() sandbox.Config {
 		HeartbeatInterval: f.heartbeat,
 		EnabledPrivileged: f.privileged.intents,
 		Activity:          !f.quiet,
+		MaxConcurrency:    f.maxConcurrency,
 	}
 }
 
