@@ -75,6 +75,13 @@
     return row;
   }
 
+  // dividerAt is the sentence of the stream's divider at index, if any.
+  function dividerAt(index) {
+    const info = P.streamInfo();
+    const d = info && info.dividers && info.dividers.find((x) => x.index === index);
+    return d ? d.text : "";
+  }
+
   function fill(row, r) {
     const [time, dir, op, t, s, size, summary] = row.children;
     if (row.record !== r || !row.id) row.id = "frame-" + r.index;
@@ -97,6 +104,11 @@
     row.classList.toggle("late", !!(r.heartbeat && r.heartbeat.late));
     row.classList.toggle("has-close", !!r.close);
     row.classList.toggle("marked", marked.has(r.index));
+    // A resumed session carries on in its stream: the first record of the
+    // new connection is ruled off, with the server's sentence about it.
+    const divider = dividerAt(r.index);
+    row.classList.toggle("resumed-here", !!divider);
+    if (divider) summary.title = divider + " " + summary.textContent;
     const isSelected = selected === r;
     row.classList.toggle("selected", isSelected);
     row.setAttribute("aria-selected", String(isSelected));
