@@ -16,8 +16,19 @@ type User struct {
 	System        bool      `json:"system,omitempty"`
 	MFAEnabled    bool      `json:"mfa_enabled,omitempty"`
 	Verified      bool      `json:"verified,omitempty"`
-	Flags         int       `json:"flags,omitempty"`
+	Flags         int       `json:"flags"`
 	PublicFlags   int       `json:"public_flags"`
+	// PrimaryGuild is the user's chosen server tag; null for most users.
+	PrimaryGuild json.RawMessage `json:"primary_guild"`
+}
+
+// MarshalJSON writes a missing primary_guild as null, as Discord does.
+func (u User) MarshalJSON() ([]byte, error) {
+	type plain User
+	if len(u.PrimaryGuild) == 0 {
+		u.PrimaryGuild = json.RawMessage("null")
+	}
+	return json.Marshal(plain(u))
 }
 
 // Member is a user's membership in one guild. User is nil where Discord
@@ -26,6 +37,7 @@ type Member struct {
 	User                       *User       `json:"user,omitempty"`
 	Nick                       *string     `json:"nick"`
 	Avatar                     *string     `json:"avatar"`
+	Banner                     *string     `json:"banner"`
 	Roles                      []Snowflake `json:"roles"`
 	JoinedAt                   string      `json:"joined_at"`
 	PremiumSince               *string     `json:"premium_since"`
@@ -39,15 +51,35 @@ type Member struct {
 
 // Role is a guild role; the @everyone role's id equals the guild's id.
 type Role struct {
-	ID          Snowflake `json:"id"`
-	Name        string    `json:"name"`
-	Color       int       `json:"color"`
-	Hoist       bool      `json:"hoist"`
-	Position    int       `json:"position"`
-	Permissions string    `json:"permissions"`
-	Managed     bool      `json:"managed"`
-	Mentionable bool      `json:"mentionable"`
-	Flags       int       `json:"flags"`
+	ID           Snowflake `json:"id"`
+	Name         string    `json:"name"`
+	Color        int       `json:"color"`
+	Hoist        bool      `json:"hoist"`
+	Icon         *string   `json:"icon"`
+	UnicodeEmoji *string   `json:"unicode_emoji"`
+	Position     int       `json:"position"`
+	Permissions  string    `json:"permissions"`
+	Managed      bool      `json:"managed"`
+	Mentionable  bool      `json:"mentionable"`
+	Flags        int       `json:"flags"`
+	// Colors is the role's gradient; when nil it is written from Color.
+	Colors *RoleColors `json:"colors"`
+}
+
+// RoleColors is a role's colours: a primary one and, for gradients, more.
+type RoleColors struct {
+	PrimaryColor   int  `json:"primary_color"`
+	SecondaryColor *int `json:"secondary_color"`
+	TertiaryColor  *int `json:"tertiary_color"`
+}
+
+// MarshalJSON fills colors from color when the role has no gradient.
+func (r Role) MarshalJSON() ([]byte, error) {
+	type plain Role
+	if r.Colors == nil {
+		r.Colors = &RoleColors{PrimaryColor: r.Color}
+	}
+	return json.Marshal(plain(r))
 }
 
 // Channel types used by the sandbox's world.
@@ -56,7 +88,22 @@ const (
 	ChannelDM            = 1
 	ChannelGuildVoice    = 2
 	ChannelGuildCategory = 4
+	// ChannelGuildAnnouncement is a channel members can follow.
+	ChannelGuildAnnouncement  = 5
+	ChannelAnnouncementThread = 10
+	ChannelPublicThread       = 11
+	ChannelPrivateThread      = 12
 )
+
+// ThreadMetadata is a thread's archive state.
+type ThreadMetadata struct {
+	Archived            bool   `json:"archived"`
+	AutoArchiveDuration int    `json:"auto_archive_duration"`
+	ArchiveTimestamp    string `json:"archive_timestamp"`
+	Locked              bool   `json:"locked"`
+	Invitable           *bool  `json:"invitable,omitempty"`
+	CreateTimestamp     string `json:"create_timestamp,omitempty"`
+}
 
 // Channel is a guild channel or a DM.
 type Channel struct {
@@ -71,9 +118,17 @@ type Channel struct {
 	LastMessageID        *Snowflake        `json:"last_message_id"`
 	ParentID             *Snowflake        `json:"parent_id"`
 	RateLimitPerUser     int               `json:"rate_limit_per_user"`
-	Bitrate              int               `json:"bitrate,omitempty"`
-	UserLimit            int               `json:"user_limit,omitempty"`
-	Recipients           []User            `json:"recipients,omitempty"`
+	// Bitrate and UserLimit are sent for voice channels only (0 is "no limit").
+	Bitrate    *int   `json:"bitrate,omitempty"`
+	UserLimit  *int   `json:"user_limit,omitempty"`
+	Recipients []User `json:"recipients,omitempty"`
+	// Thread fields: present on threads only (libraries read them there).
+	OwnerID          *Snowflake      `json:"owner_id,omitempty"`
+	ThreadMetadata   *ThreadMetadata `json:"thread_metadata,omitempty"`
+	MessageCount     *int            `json:"message_count,omitempty"`
+	MemberCount      *int            `json:"member_count,omitempty"`
+	TotalMessageSent *int            `json:"total_message_sent,omitempty"`
+	Flags            int             `json:"flags"`
 }
 
 // Activity is a presence's game, stream or custom status.
@@ -149,9 +204,49 @@ type Message struct {
 	MentionRoles    []Snowflake       `json:"mention_roles"`
 	Attachments     []json.RawMessage `json:"attachments"`
 	Embeds          []json.RawMessage `json:"embeds"`
-	Components      []json.RawMessage `json:"components,omitempty"`
+	Components      []json.RawMessage `json:"components"`
 	Pinned          bool              `json:"pinned"`
 	Type            int               `json:"type"`
 	Flags           int               `json:"flags"`
 	Nonce           json.RawMessage   `json:"nonce,omitempty"`
+	// Reactions is left out while a message has none, as Discord does.
+	Reactions         []Reaction        `json:"reactions,omitempty"`
+	MessageReference  *MessageReference `json:"message_reference,omitempty"`
+	ReferencedMessage *Message          `json:"referenced_message,omitempty"`
+	// Thread is the thread started from this message, if any.
+	Thread *Channel `json:"thread,omitempty"`
+}
+
+// Emoji is a reaction's emoji: a Unicode emoji has a name and a null id, a
+// custom one both.
+type Emoji struct {
+	ID       *Snowflake `json:"id"`
+	Name     string     `json:"name"`
+	Animated bool       `json:"animated,omitempty"`
+}
+
+// Reaction is one emoji's reactions on a message; Me says whether the
+// current user (the bot) is among them.
+type Reaction struct {
+	Count        int                  `json:"count"`
+	CountDetails ReactionCountDetails `json:"count_details"`
+	Me           bool                 `json:"me"`
+	MeBurst      bool                 `json:"me_burst"`
+	Emoji        Emoji                `json:"emoji"`
+	BurstColors  []string             `json:"burst_colors"`
+}
+
+// ReactionCountDetails splits a reaction count into super and normal ones.
+type ReactionCountDetails struct {
+	Burst  int `json:"burst"`
+	Normal int `json:"normal"`
+}
+
+// MessageReference points a reply (type 0) or a forward at its message.
+type MessageReference struct {
+	Type            int        `json:"type"`
+	MessageID       *Snowflake `json:"message_id,omitempty"`
+	ChannelID       *Snowflake `json:"channel_id,omitempty"`
+	GuildID         *Snowflake `json:"guild_id,omitempty"`
+	FailIfNotExists *bool      `json:"fail_if_not_exists,omitempty"`
 }
