@@ -76,19 +76,5 @@ func TestSlashWalkAllElevenSteps(t *testing.T) {
 	if last, err := w.Next(ctxFor(t)); !errors.Is(err, ErrFinished) || last.N != SlashSteps {
 		t.Fatalf("Next after the end = %d, %v", last.N, err)
 	}
-	all = append(all, s5, s6, s7, s8, s9, s10, s11)
-	var shown []gateway.WireFrame
-	for _, st := range all {
-		if len(st.CodeLines["python"]) == 0 || len(st.CodeLines["go"]) == 0 || len(st.CodeLines["js"]) == 0 {
-			t.Errorf("step %d has no code lines", st.N)
-		}
-		shown = append(shown, st.Frames...)
-	}
-	emitted := k.All()
-	assertInOrder(t, shown, emitted)
-	for _, f := range emitted {
-		if strings.Contains(string(f.Data), sandbox.Token) {
-			t.Fatalf("the token reached the sink: %s", f.Data)
-		}
-	}
+	checkWalkedSteps(t, w, k, append(all, s5, s6, s7, s8, s9, s10, s11), "python", "go", "js")
 }
