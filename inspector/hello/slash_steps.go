@@ -137,13 +137,13 @@ func (r *run) receiveAndAnswer(ctx context.Context, kind int, act <-chan actorAn
 	var in interaction
 	_ = json.Unmarshal(p.D, &in)
 	path := "/interactions/" + in.ID.String() + "/" + in.Token + "/callback"
-	cb, status, _, err := r.restCall(ctx, http.MethodPost, path, callback(in))
+	cb, status, body, err := r.restCall(ctx, http.MethodPost, path, callback(in))
 	if err != nil {
 		return f, in, err
 	}
 	r.slash.answered = []gateway.WireFrame{cb}
 	if status != http.StatusNoContent {
-		return f, in, fmt.Errorf("the callback answered %d", status)
+		return f, in, callbackRefused(status, body)
 	}
 	select {
 	case a := <-act:
@@ -155,6 +155,19 @@ func (r *run) receiveAndAnswer(ctx context.Context, kind int, act <-chan actorAn
 		return f, in, ctx.Err()
 	}
 	return f, in, nil
+}
+
+// callbackRefused explains a refused callback. Every bot logged in with the
+// sandbox's token gets the interaction, so a learner's own bot running
+// beside the walk may answer first.
+func callbackRefused(status int, body []byte) error {
+	var e struct {
+		Code int `json:"code"`
+	}
+	if json.Unmarshal(body, &e) == nil && e.Code == gateway.ErrAlreadyAcknowledged {
+		return fmt.Errorf("another bot logged in with the sandbox's token answered this interaction first (%d, already acknowledged); stop it and restart the walk", e.Code)
+	}
+	return fmt.Errorf("the callback answered %d: %s", status, body)
 }
 
 func stepMemberUsesHello(ctx context.Context, r *run) ([]gateway.WireFrame, string, error) {

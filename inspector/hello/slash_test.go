@@ -3,10 +3,15 @@ package hello
 import (
 	"encoding/json"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
 
 	"gatewaytour/inspector/gateway"
+	"gatewaytour/inspector/internal/testkit"
 	"gatewaytour/inspector/sandbox"
 )
 
@@ -77,4 +82,49 @@ func TestSlashWalkAllElevenSteps(t *testing.T) {
 		t.Fatalf("Next after the end = %d, %v", last.N, err)
 	}
 	checkWalkedSteps(t, w, k, append(all, s5, s6, s7, s8, s9, s10, s11), "python", "go", "js")
+}
+
+// TestSlashWalkWhenAnotherBotAnswersFirst runs the walk beside a real
+// discordgo bot on the sandbox's token that answers every interaction at
+// once, while the walk's callbacks are held back a moment: the other bot
+// wins, and the walk's step says what happened instead of failing
+// obscurely.
+func TestSlashWalkWhenAnotherBotAnswersFirst(t *testing.T) {
+	_, ts := startSandbox(t, quietSandbox())
+	testkit.PointDiscordgoAt(t, ts.URL)
+	rival, err := discordgo.New("Bot " + sandbox.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rival.LogLevel = -1
+	rival.Identify.Intents = 0
+	rival.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		_ = s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Content: "me first"}})
+	})
+	if err := rival.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer rival.Close()
+
+	w := New(Config{BaseURL: ts.URL, Sink: (&sink{}).Store, HTTPClient: &http.Client{Transport: slowCallbacks{}}}, Options{Slash: true})
+	defer w.Close()
+	for n := 1; n <= 7; n++ {
+		mustNext(t, w, n)
+	}
+	step, err := w.Next(ctxFor(t))
+	if err == nil || !strings.Contains(err.Error(), "answered this interaction first") || !strings.Contains(step.Explanation, "answered this interaction first") {
+		t.Fatalf("step 8 = %q, %v", step.Explanation, err)
+	}
+}
+
+// slowCallbacks holds back interaction callbacks by a moment, so another
+// bot answers first.
+type slowCallbacks struct{}
+
+func (slowCallbacks) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, "/callback") {
+		time.Sleep(300 * time.Millisecond)
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }
