@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // The annotator reads every frame once with the scanner below instead of
@@ -214,6 +215,14 @@ func (sc *scanner) str(i int) (int, bool, error) {
 			}
 		case c < 0x20:
 			return 0, false, sc.errAt(i, "control character in string")
+		case c >= utf8.RuneSelf:
+			// JSON text is UTF-8, and the gateway closes a frame that is not
+			// with 4002: say so rather than pass it as a good frame.
+			r, size := utf8.DecodeRune(d[i:])
+			if r == utf8.RuneError && size == 1 {
+				return 0, false, sc.errAt(i, "invalid UTF-8 in a string")
+			}
+			i += size
 		default:
 			i++
 		}

@@ -40,6 +40,7 @@ func newMarkdown() goldmark.Markdown {
 			util.Prioritized(protocolTableRenderer{}, 100),
 			util.Prioritized(termRenderer{}, 100),
 			util.Prioritized(frameLinkRenderer{}, 100),
+			util.Prioritized(experimentRenderer{}, 100),
 		)),
 	)
 }
@@ -128,6 +129,14 @@ func (r *bodyRenderer) replaceSpecialNodes(doc ast.Node, body []byte, lineOf fun
 		}
 		switch n := n.(type) {
 		case *ast.FencedCodeBlock:
+			if string(n.Language(body)) == experimentInfo { // experiment.go
+				block, err := parseExperimentBlock(string(n.Lines().Value(body)))
+				if err != nil {
+					return ast.WalkStop, errorAt(lineOf(n.Info.Segment.Start), "%v", err)
+				}
+				swaps = append(swaps, swap{n, block})
+				return ast.WalkContinue, nil
+			}
 			if string(n.Language(body)) != protocolInfo {
 				return ast.WalkContinue, nil
 			}

@@ -134,6 +134,7 @@ window.GatewayTourPanel = (() => {
   function bytes(n) {
     if (n == null) return "";
     if (n < 1024) return n + " B";
+    if (n >= 1 << 20) return (n / (1 << 20)).toFixed(1) + " MB";
     return (n / 1024).toFixed(n < 10240 ? 1 : 0) + " kB";
   }
   function el(tag, className, text) {

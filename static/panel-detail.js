@@ -1,7 +1,8 @@
 // Gateway Tour live panel, frame detail: notes, heartbeat timing, close
-// meaning, and the payload pretty-printed as DOM nodes (never HTML strings)
-// with every guild, user and member object the annotator found wrapped in
-// its own colour. Hovering an object shows the annotator's note about it.
+// meaning, and the payload as a collapsible JSON tree (panel-tree.js; DOM
+// nodes, never HTML strings) with every guild, user and member object the
+// annotator found in its own colour. Hovering or focusing an object shows
+// the annotator's note about it.
 "use strict";
 
 (() => {
@@ -11,45 +12,6 @@
   let pane;
   let current = null;
   let raw = false;
-
-  // renderValue appends value, pretty-printed at depth, to parent. path is
-  // the annotator's notation: "d.members[3].user".
-  function renderValue(parent, value, path, depth, terms) {
-    const term = terms.get(path);
-    let target = parent;
-    if (term) {
-      target = el("span", "obj obj-" + term.kind);
-      target.dataset.kind = term.kind;
-      target.dataset.path = path;
-      target.dataset.note = term.note || "";
-      target.title = `${KINDS[term.kind] || term.kind} object at ${path}` + (term.note ? `: ${term.note}` : "");
-      parent.append(target);
-    }
-    const indent = "  ".repeat(depth);
-    if (Array.isArray(value)) {
-      if (!value.length) return target.append(el("span", "j-punct", "[]"));
-      target.append(el("span", "j-punct", "["), "\n");
-      value.forEach((item, i) => {
-        target.append(indent + "  ");
-        renderValue(target, item, `${path}[${i}]`, depth + 1, terms);
-        target.append(i < value.length - 1 ? "," : "", "\n");
-      });
-      target.append(indent, el("span", "j-punct", "]"));
-    } else if (value !== null && typeof value === "object") {
-      const keys = Object.keys(value);
-      if (!keys.length) return target.append(el("span", "j-punct", "{}"));
-      target.append(el("span", "j-punct", "{"), "\n");
-      keys.forEach((key, i) => {
-        target.append(indent + "  ", el("span", "j-key", JSON.stringify(key)), ": ");
-        renderValue(target, value[key], path ? `${path}.${key}` : key, depth + 1, terms);
-        target.append(i < keys.length - 1 ? "," : "", "\n");
-      });
-      target.append(indent, el("span", "j-punct", "}"));
-    } else {
-      const kind = value === null ? "null" : typeof value;
-      target.append(el("span", "j-" + kind, JSON.stringify(value)));
-    }
-  }
 
   function figure(label, value, cls) {
     const row = el("div", "fig" + (cls ? " " + cls : ""));
@@ -82,21 +44,58 @@
   }
 
   function legend(terms) {
-    const kinds = [...new Set(terms.map((t) => t.kind))];
+    const counts = new Map();
+    for (const t of terms) counts.set(t.kind, (counts.get(t.kind) || 0) + 1);
     const box = el("div", "detail-legend");
-    if (!kinds.length) return box;
+    if (!counts.size) return box;
     box.append(el("span", "legend-title", "Objects:"));
-    for (const kind of ["guild", "user", "member"].filter((k) => kinds.includes(k))) {
-      const n = terms.filter((t) => t.kind === kind).length;
-      const item = el("span", "legend-item obj-" + kind, `${KINDS[kind]} ×${n}`);
+    for (const kind of ["guild", "user", "member"].filter((k) => counts.has(k))) {
+      const item = el("span", "legend-item obj-" + kind, `${KINDS[kind]} ×${counts.get(kind).toLocaleString()}`);
       item.dataset.kind = kind;
       box.append(item);
     }
     return box;
   }
 
+  // termsByPath indexes a record's terms once; a GUILD_CREATE has tens of
+  // thousands.
+  function termsByPath(r) {
+    if (!r._termMap) r._termMap = new Map((r.terms || []).map((t) => [t.path, t]));
+    return r._termMap;
+  }
+
+  // RAW_MAX bounds the one-line view; Copy and JSON have the whole payload.
+  const RAW_MAX = 1 << 20;
+  function rawText(payload) {
+    const text = JSON.stringify(payload);
+    return text.length <= RAW_MAX ? text : text.slice(0, RAW_MAX) + ` … (${(text.length - RAW_MAX).toLocaleString()} more characters: use Copy or JSON)`;
+  }
+
+  // stripped is the record without the page's own search caches.
+  function stripped(r) {
+    const out = {};
+    for (const [k, v] of Object.entries(r)) if (!k.startsWith("_") && k !== "receivedAt") out[k] = v;
+    return out;
+  }
+
+  function flash(b, text) {
+    const was = b.textContent;
+    b.textContent = text;
+    setTimeout(() => { b.textContent = was; }, 1500);
+  }
+
+  async function copy(b, text) {
+    try {
+      await navigator.clipboard.writeText(text);
+      flash(b, "Copied");
+    } catch {
+      flash(b, "Copy failed");
+    }
+  }
+
   function render(r) {
     current = r;
+    pane.parentElement.classList.toggle("no-selection", !r);
     if (!r) {
       pane.replaceChildren(el("p", "frame-detail-empty", "Select a frame to see its notes and payload."));
       return;
@@ -120,36 +119,54 @@
     const terms = r.terms || [];
     const bar = el("div", "detail-bar");
     bar.append(legend(terms));
-    const toggle = el("button", "button button-small", raw ? "Pretty" : "Raw");
-    toggle.type = "button";
-    toggle.id = "payload-toggle";
+    const button = (label, id, title, action) => {
+      const b = el("button", "button button-small", label);
+      b.type = "button";
+      if (id) b.id = id;
+      if (title) b.title = title;
+      b.addEventListener("click", () => action(b));
+      bar.append(b);
+      return b;
+    };
+    let tree = null; // built a moment later, in a task of its own
+    if (!raw && r.payload !== undefined) {
+      button("Expand all", "payload-expand", "Open every level (a huge payload opens its first few thousand entries)", (b) => {
+        if (tree && !P.tree.expandAll(tree)) flash(b, "Opened the first few thousand");
+      });
+      button("Depth 2", "payload-collapse", "Collapse to depth 2", () => tree && P.tree.openTo(tree, 2));
+    }
+    const toggle = button(raw ? "Tree" : "Raw", "payload-toggle", raw ? "Show the payload as a tree" : "Show the payload as one line of JSON", () => { raw = !raw; render(current); });
     toggle.setAttribute("aria-pressed", String(raw));
-    toggle.addEventListener("click", () => { raw = !raw; render(current); });
-    const copy = el("button", "button button-small", "Copy");
-    copy.type = "button";
-    copy.addEventListener("click", async () => {
-      try {
-        await navigator.clipboard.writeText(JSON.stringify(r.payload, null, 2));
-        copy.textContent = "Copied";
-      } catch {
-        copy.textContent = "Copy failed";
-      }
-      setTimeout(() => { copy.textContent = "Copy"; }, 1500);
-    });
+    button("Copy", "copy-data", "Copy the frame's data: its payload as JSON text", (b) => copy(b, r.payload === undefined ? "" : JSON.stringify(r.payload)));
+    button("Copy as JSON", "copy-record", "Copy the whole record (payload, notes, timing) as pretty JSON", (b) => copy(b, JSON.stringify(stripped(r), null, 2)));
     const open = el("a", "button button-small", "JSON");
     open.href = `/panel/frame?stream=${encodeURIComponent(P.state.streamID)}&index=${r.index}&pretty=1`;
     open.target = "_blank";
     open.rel = "noopener";
     open.title = "The whole record, pretty-printed, in a new tab";
-    bar.append(toggle, copy, open);
+    bar.append(open);
     parts.push(bar);
 
-    const pre = el("pre", "payload" + (raw ? " payload-raw" : ""));
-    pre.id = "payload";
-    if (r.payload === undefined) pre.textContent = "(no payload)";
-    else if (raw) pre.textContent = JSON.stringify(r.payload);
-    else renderValue(pre, r.payload, "", 0, new Map(terms.map((t) => [t.path, t])));
-    parts.push(pre);
+    const box = el(raw ? "pre" : "div", "payload" + (raw ? " payload-raw" : " payload-tree"));
+    box.id = "payload";
+    // Focusable, so a keyboard can scroll a long payload.
+    box.tabIndex = 0;
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Payload");
+    if (r.payload === undefined) box.textContent = "(no payload)";
+    else if (raw) box.textContent = rawText(r.payload);
+    else {
+      // The head and notes show at once; the tree (and the index of a big
+      // frame's terms) follows in the next task, so no one task runs long.
+      box.setAttribute("aria-busy", "true");
+      setTimeout(() => {
+        if (current !== r || raw || !box.isConnected) return;
+        tree = P.tree.build(r.payload, termsByPath(r));
+        box.append(tree);
+        box.removeAttribute("aria-busy");
+      }, 0);
+    }
+    parts.push(box);
     const note = el("p", "obj-note");
     note.id = "obj-note";
     note.hidden = true;
@@ -159,8 +176,8 @@
 
   P.on("ready", () => {
     pane = document.getElementById("frame-detail");
-    // The note of the innermost object under the pointer.
-    pane.addEventListener("mouseover", (e) => {
+    // The note of the innermost object under the pointer or the focus.
+    const showNote = (e) => {
       const obj = e.target instanceof Element ? e.target.closest(".obj") : null;
       const note = document.getElementById("obj-note");
       if (!note) return;
@@ -173,7 +190,9 @@
       note.textContent = `${KINDS[obj.dataset.kind]} at ${obj.dataset.path}${obj.dataset.note ? ": " + obj.dataset.note : ""}`;
       note.dataset.kind = obj.dataset.kind;
       note.hidden = false;
-    });
+    };
+    pane.addEventListener("mouseover", showNote);
+    pane.addEventListener("focusin", showNote);
     // Hovering a glossary term (guild, user, member) in the lesson lights up
     // those objects in the selected frame.
     const termKind = (e) => {

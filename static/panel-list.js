@@ -1,73 +1,62 @@
 // Gateway Tour live panel, frame list: a virtualised list (only the rows in
-// view exist, each the same height), filters by direction, op, event and a
-// text or /regex/ search, pause/resume, clear, and autoscroll that stops
-// while the reader looks further up.
+// view exist, each the same height) of the frames that pass the filters
+// (panel-filter.js), sortable by time or size, with pause/resume, clear,
+// and autoscroll that stops while the reader looks away from the newest.
+// New frames are drawn at most once per animation frame, however fast
+// they come.
 "use strict";
 
 (() => {
   const P = window.GatewayTourPanel;
   const { el, clock, bytes } = P;
-  const ROW = 28; // px; must match .frame-row in app.css
+  const ROW = 28; // px; must match --row in panel.css
   const OVERSCAN = 8;
 
   let list, spacer, count, gapNote, jump, empty;
-  let view = []; // records that pass the filters, oldest first
+  // view holds the records that pass the filters, in ascending order of
+  // sort.key (arrival order for time); sort.desc shows it bottom-up.
+  let view = [];
+  const sort = { key: "time", desc: false };
   let selected = null;
   let marked = new Set(); // indexes of records a lesson points at (the stepper's step)
   let follow = true; // stick to the newest frame
   let paused = false;
   let heldWhilePaused = 0;
+  let clearedViews = 0; // how many times the reader cleared this stream's view
   let dirty = false;
+  let addedOnTop = 0; // rows put above the reader since the last draw
+  // ownScroll is where the list last scrolled itself; a scroll event that
+  // lands there is the list's own doing (possibly from before the order
+  // changed), not the reader looking away.
+  let ownScroll = -1;
   const pool = [];
-  const filter = { dir: "", op: "", t: "", text: "", regex: null, error: "" };
+  const filterState = () => P.filter.state;
 
-  function matches(r) {
-    if (filter.dir && r.dir !== filter.dir) return false;
-    if (filter.op !== "" && String(r.op) !== filter.op) return false;
-    if (filter.t && (r.t || "") !== filter.t) return false;
-    if (filter.regex || filter.text) {
-      const hay = searchText(r);
-      if (filter.regex ? !filter.regex.test(hay) : !hay.includes(filter.text)) return false;
-    }
-    return true;
+  const at = (i) => (sort.desc ? view[view.length - 1 - i] : view[i]);
+  const newestOnTop = () => sort.key === "time" && sort.desc;
+  const bySize = (a, b) => (a.size || 0) - (b.size || 0) || a.index - b.index;
+
+  // position is where r is drawn (0 = top), or -1.
+  function position(r) {
+    const i = view.indexOf(r);
+    return i < 0 ? -1 : sort.desc ? view.length - 1 - i : i;
   }
 
-  // searchText is what a search looks through: names, summary, notes and
-  // the payload's text; built once per record, on the first search.
-  function searchText(r) {
-    if (r.searchText === undefined) {
-      r.searchText = [r.op_name, r.t, r.summary, (r.notes || []).join(" "), r.payload === undefined ? "" : JSON.stringify(r.payload)]
-        .filter(Boolean).join("\n").toLowerCase();
+  function insertBySize(r) {
+    let lo = 0;
+    let hi = view.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (bySize(view[mid], r) < 0) lo = mid + 1;
+      else hi = mid;
     }
-    return r.searchText;
-  }
-
-  function readFilters() {
-    filter.dir = document.getElementById("filter-dir").value;
-    filter.op = document.getElementById("filter-op").value;
-    filter.t = document.getElementById("filter-event").value.trim().toUpperCase();
-    const q = document.getElementById("frame-search").value.trim();
-    filter.text = "";
-    filter.regex = null;
-    filter.error = "";
-    const re = /^\/(.+)\/([a-z]*)$/.exec(q);
-    if (re) {
-      try {
-        filter.regex = new RegExp(re[1], re[2].includes("i") ? re[2] : re[2] + "i");
-      } catch (err) {
-        filter.error = "Not a valid regular expression";
-      }
-    } else {
-      filter.text = q.toLowerCase();
-    }
-    document.getElementById("frame-search").classList.toggle("invalid", !!filter.error);
-    document.getElementById("frame-search").title = filter.error;
-    rebuild();
+    view.splice(lo, 0, r);
   }
 
   function rebuild() {
-    view = filter.error ? [] : P.state.records.filter(matches);
-    follow = true;
+    view = filterState().error ? [] : P.state.records.filter(P.filter.matches);
+    if (sort.key === "size") view.sort(bySize);
+    follow = sort.key === "time";
     schedule();
   }
 
@@ -88,6 +77,7 @@
 
   function fill(row, r) {
     const [time, dir, op, t, s, size, summary] = row.children;
+    if (row.record !== r || !row.id) row.id = "frame-" + r.index;
     row.record = r;
     row.dataset.index = r.index;
     row.dataset.dir = r.dir;
@@ -112,10 +102,23 @@
     row.setAttribute("aria-selected", String(isSelected));
   }
 
+  function countText(total) {
+    if (!total) return clearedViews ? "View cleared · the server keeps every frame (Export has them)" : "No frames yet";
+    let text = view.length === total ? `${total.toLocaleString()} frames` : `${view.length.toLocaleString()} of ${total.toLocaleString()} frames`;
+    if (clearedViews) text += " since Clear · the server keeps every frame";
+    if (paused) text += ` · paused${heldWhilePaused ? `, ${heldWhilePaused.toLocaleString()} new` : ""}`;
+    return text;
+  }
+
+  let renders = 0; // how many times the list was drawn, for the tests
   function render() {
     dirty = false;
+    renders++;
     spacer.style.height = view.length * ROW + "px";
-    if (follow) list.scrollTop = list.scrollHeight;
+    if (follow) list.scrollTop = newestOnTop() ? 0 : list.scrollHeight;
+    else if (addedOnTop) list.scrollTop += addedOnTop * ROW; // keep the rows the reader looks at still
+    addedOnTop = 0;
+    ownScroll = list.scrollTop;
     const first = Math.max(0, Math.floor(list.scrollTop / ROW) - OVERSCAN);
     const last = Math.min(view.length, Math.ceil((list.scrollTop + list.clientHeight) / ROW) + OVERSCAN);
     let used = 0;
@@ -123,18 +126,27 @@
       const row = pool[used] || (pool[used] = makeRow());
       row.hidden = false;
       row.style.transform = `translateY(${i * ROW}px)`;
-      fill(row, view[i]);
+      fill(row, at(i));
+      // The list is virtual: each option says where it is in the whole.
+      row.setAttribute("aria-posinset", String(i + 1));
+      row.setAttribute("aria-setsize", String(view.length));
     }
-    for (let i = used; i < pool.length; i++) pool[i].hidden = true;
+    for (let i = used; i < pool.length; i++) {
+      pool[i].hidden = true;
+      pool[i].removeAttribute("id");
+    }
+    // A screen reader follows the selected row while focus stays on the list.
+    const shown = selected && pool.find((row) => !row.hidden && row.record === selected);
+    if (shown) list.setAttribute("aria-activedescendant", shown.id);
+    else list.removeAttribute("aria-activedescendant");
     const total = P.state.records.length;
-    let text = view.length === total ? `${total.toLocaleString()} frames` : `${view.length.toLocaleString()} of ${total.toLocaleString()} frames`;
-    if (paused) text += ` · paused${heldWhilePaused ? `, ${heldWhilePaused.toLocaleString()} new` : ""}`;
-    count.textContent = total ? text : "No frames yet";
+    count.textContent = countText(total);
     count.dataset.total = total;
-    jump.hidden = follow || paused;
+    jump.hidden = follow || paused || sort.key !== "time";
     empty.hidden = view.length > 0;
-    empty.textContent = !total ? "Waiting for frames…" :
-      filter.error ? filter.error + "." : "No frames match the filters yet; new ones appear here as they arrive.";
+    const f = filterState();
+    empty.textContent = !total ? (clearedViews ? "The view is clear; new frames appear here as they arrive." : "Waiting for frames…") :
+      f.error ? f.error + "." : "No frames match the filters yet; new ones appear here as they arrive.";
   }
 
   function onRecords(fresh) {
@@ -143,14 +155,24 @@
       schedule();
       return;
     }
-    if (!filter.error) for (const r of fresh) if (matches(r)) view.push(r);
+    if (!filterState().error) {
+      for (const r of fresh) {
+        if (!P.filter.matches(r)) continue;
+        if (sort.key === "size") {
+          insertBySize(r);
+        } else {
+          view.push(r);
+          if (sort.desc) addedOnTop++;
+        }
+      }
+    }
     schedule();
   }
 
   function select(r, reveal) {
     selected = r;
     if (reveal && r) {
-      const i = view.indexOf(r);
+      const i = position(r);
       if (i >= 0 && (i * ROW < list.scrollTop || (i + 1) * ROW > list.scrollTop + list.clientHeight)) {
         follow = false;
         list.scrollTop = Math.max(0, i * ROW - list.clientHeight / 2);
@@ -172,17 +194,47 @@
     schedule();
   }
 
+  // setSort orders the list by "time" or "size"; choosing the current key
+  // again flips the direction. Size starts with the biggest frame.
+  function setSort(key) {
+    if (sort.key === key) sort.desc = !sort.desc;
+    else Object.assign(sort, { key, desc: key === "size" });
+    for (const b of document.querySelectorAll(".frame-sort")) {
+      const on = b.dataset.sort === sort.key;
+      b.dataset.dir = on ? (sort.desc ? "desc" : "asc") : "";
+      b.setAttribute("aria-pressed", String(on));
+      const what = b.dataset.sort === "time" ? ["oldest first", "newest first"] : ["smallest first", "biggest first"];
+      b.title = on ? `Sorted by ${b.dataset.sort}, ${what[sort.desc ? 1 : 0]}; press for ${what[sort.desc ? 0 : 1]}` : `Sort by ${b.dataset.sort}`;
+    }
+    rebuild();
+    // By time the list follows the newest frame; by size it keeps the
+    // selected frame in sight.
+    if (selected && sort.key === "size") select(selected, true);
+  }
+
+  // newest is the latest frame in the view, whatever the order.
+  function newest() {
+    if (sort.key === "time") return view[view.length - 1] || null;
+    return view.reduce((best, r) => (!best || r.index > best.index ? r : best), null);
+  }
+
   // applyFrameLink follows a lesson's frame link: filter to the op and/or
-  // event named and select the newest frame that matches.
+  // event named (a chip says so) and select the newest frame that matches.
   function applyFrameLink(op, t) {
-    document.getElementById("filter-op").value = op ?? "";
-    document.getElementById("filter-event").value = t ?? "";
-    document.getElementById("filter-dir").value = "";
-    document.getElementById("frame-search").value = "";
-    readFilters();
-    const newest = view[view.length - 1] || null;
-    select(newest, true);
-    return newest;
+    P.filter.fromLink(op, t);
+    const r = newest();
+    select(r, true);
+    return r;
+  }
+
+  function clearView() {
+    P.state.records.length = 0;
+    view = [];
+    heldWhilePaused = 0;
+    clearedViews++;
+    gapNote.hidden = true;
+    select(null, false);
+    P.emit("cleared");
   }
 
   P.on("ready", () => {
@@ -201,8 +253,13 @@
     let lastTop = 0;
     list.addEventListener("scroll", () => {
       const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - ROW;
-      if (list.scrollTop < lastTop && !atBottom) follow = false;
-      else if (atBottom) follow = true;
+      const atTop = list.scrollTop <= ROW;
+      if (sort.key === "time" && list.scrollTop !== ownScroll) {
+        const atNewest = sort.desc ? atTop : atBottom;
+        const away = sort.desc ? list.scrollTop > lastTop : list.scrollTop < lastTop;
+        if (away && !atNewest) follow = false;
+        else if (atNewest) follow = true;
+      }
       lastTop = list.scrollTop;
       schedule();
     }, { passive: true });
@@ -212,32 +269,21 @@
       if (row?.record) select(row.record, false);
     });
     list.addEventListener("keydown", (e) => {
-      if (e.key !== "ArrowDown" && e.key !== "ArrowUp" && e.key !== "End" && e.key !== "Home") return;
+      if (!["ArrowDown", "ArrowUp", "End", "Home", "PageDown", "PageUp"].includes(e.key)) return;
       e.preventDefault();
-      let i = selected ? view.indexOf(selected) : view.length;
+      const page = Math.max(1, Math.floor(list.clientHeight / ROW) - 1);
+      let i = selected ? position(selected) : view.length;
       if (e.key === "ArrowDown") i = Math.min(view.length - 1, i + 1);
       else if (e.key === "ArrowUp") i = Math.max(0, i - 1);
+      else if (e.key === "PageDown") i = Math.min(view.length - 1, i + page);
+      else if (e.key === "PageUp") i = Math.max(0, i - page);
       else if (e.key === "End") i = view.length - 1;
       else i = 0;
-      if (view[i]) select(view[i], true);
+      if (at(i)) select(at(i), true);
     });
-    for (const id of ["filter-dir", "filter-op"]) document.getElementById(id).addEventListener("change", readFilters);
-    let typing = 0;
-    for (const id of ["frame-search", "filter-event"]) {
-      document.getElementById(id).addEventListener("input", () => {
-        clearTimeout(typing);
-        typing = setTimeout(readFilters, 120);
-      });
-    }
+    for (const b of document.querySelectorAll(".frame-sort")) b.addEventListener("click", () => setSort(b.dataset.sort));
     document.getElementById("pause-button").addEventListener("click", () => setPaused(!paused));
-    document.getElementById("clear-button").addEventListener("click", () => {
-      P.state.records.length = 0;
-      view = [];
-      heldWhilePaused = 0;
-      gapNote.hidden = true;
-      select(null, false);
-      P.emit("cleared");
-    });
+    document.getElementById("clear-button").addEventListener("click", clearView);
     // Frame links in the lessons (delegated: lessons are swapped in place).
     document.addEventListener("click", (e) => {
       const link = e.target instanceof Element ? e.target.closest("a.frame-link") : null;
@@ -249,8 +295,18 @@
     });
   });
 
+  P.on("filter", () => { if (list) rebuild(); });
   P.on("records", onRecords);
-  P.on("reset", () => { view = []; marked = new Set(); heldWhilePaused = 0; if (gapNote) gapNote.hidden = true; select(null, false); });
+  P.on("reset", (id) => {
+    view = [];
+    marked = new Set();
+    heldWhilePaused = 0;
+    clearedViews = 0;
+    if (gapNote) gapNote.hidden = true;
+    const har = document.getElementById("export-har-link");
+    if (har) har.href = "/panel/export?format=har&stream=" + encodeURIComponent(id);
+    select(null, false);
+  });
   P.on("trim", () => { if (!paused) rebuild(); });
   P.on("gap", (gap) => {
     gapNote.textContent = `${gap.missed.toLocaleString()} frames fell out of the server's buffer before this page could read them.`;
@@ -263,5 +319,5 @@
     schedule();
   }
 
-  P.list = { applyFrameLink, select, mark, view: () => view, selected: () => selected };
+  P.list = { applyFrameLink, select, mark, setSort, view: () => view, sort: () => ({ ...sort }), following: () => follow, renders: () => renders, selected: () => selected };
 })();

@@ -95,7 +95,7 @@ func (t assetTable) url(name string) string {
 
 // panelScripts are the live panel's files; panel-core.js first, since the
 // others register with it.
-var panelScripts = []string{"panel-core.js", "panel-list.js", "panel-detail.js", "panel-chart.js", "panel-connect.js", "panel-hello.js"}
+var panelScripts = []string{"panel-core.js", "panel-filter.js", "panel-list.js", "panel-tree.js", "panel-detail.js", "panel-split.js", "panel-keys.js", "panel-chart.js", "panel-connect.js", "panel-hello.js", "experiments.js"}
 
 func (t assetTable) links() assetLinks {
 	panel := make([]string, len(panelScripts))

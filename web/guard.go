@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+
+	"gatewaytour/inspector/hostguard"
 )
 
 // The panel's routes can read every frame and drive a connection that may
@@ -35,7 +37,7 @@ func newCSRFToken() (string, error) {
 // sameOriginRead reports whether a GET came from this server's own page (or
 // from no page at all: curl, a bookmark, the address bar).
 func sameOriginRead(r *http.Request) bool {
-	if !SameOrigin(r) {
+	if !hostguard.SameOrigin(r) {
 		return false
 	}
 	switch r.Header.Get("Sec-Fetch-Site") {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -23,10 +24,11 @@ import (
 // whenever it changes; "event: reset" says the stream starts over (the
 // browser's last id came from before a restart of the program).
 const (
-	// flushEvery bounds how often batches go out under load: 20 writes a
-	// second carry 1,000 frames a second cheaply. A lone frame still goes
-	// out at once.
-	flushEvery = 50 * time.Millisecond
+	// flushEvery bounds how often batches go out under load: 50 writes a
+	// second carry thousands of frames a second cheaply, and keep a frame's
+	// wait short enough for the panel's 50 ms frame-to-screen goal. A lone
+	// frame still goes out at once.
+	flushEvery = 20 * time.Millisecond
 	// maxBatch keeps one event small enough to parse in one go.
 	maxBatch = 500
 	// keepAliveEvery sends a comment so proxies and the browser notice a
@@ -34,6 +36,12 @@ const (
 	keepAliveEvery = 15 * time.Second
 	// reconnectMS is the retry delay EventSource uses after a drop.
 	reconnectMS = 1000
+	// eventWriteTimeout cuts off a viewer that stops reading (a frozen
+	// tab, a suspended laptop, a client that never reads): each write
+	// must be taken within this long, or the connection is closed and
+	// what the handler held is freed. The browser comes back on its own
+	// and resumes from Last-Event-ID.
+	eventWriteTimeout = 10 * time.Second
 )
 
 type gapEvent struct {
@@ -65,16 +73,17 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	streamID := st.Info().ID
 	from, err := resumeFrom(r)
 	if err != nil {
 		writeError(w, r, http.StatusBadRequest, "%v", err)
 		return
 	}
-	flusher, ok := w.(http.Flusher)
-	if !ok {
-		writeError(w, r, http.StatusInternalServerError, "streaming is not supported here")
-		return
-	}
+	// The stream outlives the server's write timeout (its read timeout
+	// ends once the request is read): each write gets a deadline of its
+	// own instead.
+	rc := http.NewResponseController(w)
+	writeTimeout := cmp.Or(s.eventWriteTimeout, eventWriteTimeout)
 	hdr := w.Header()
 	hdr.Set("Content-Type", "text/event-stream")
 	hdr.Set("Cache-Control", "no-store")
@@ -93,20 +102,13 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	changes, stopWatching := h.WatchStreams()
 	defer stopWatching()
 
-	out := bufio.NewWriterSize(w, 64<<10)
-	send := func() bool {
-		if out.Flush() != nil {
-			return false
-		}
-		flusher.Flush()
-		return true
-	}
-	writeEvent(out, "", "", []byte("retry: "+strconv.Itoa(reconnectMS)))
-	writeEvent(out, "streams", "", mustJSON(streamsAnswer{Streams: h.Streams()}))
+	out := &eventWriter{out: bufio.NewWriterSize(w, 64<<10), rc: rc, timeout: writeTimeout}
+	out.event("", "", []byte("retry: "+strconv.Itoa(reconnectMS)))
+	out.event("streams", "", mustJSON(streamsAnswer{Streams: h.Streams()}))
 	if restart {
-		writeEvent(out, "reset", "", []byte(`{}`))
+		out.event("reset", "", []byte(`{}`))
 	}
-	if !send() {
+	if !out.send() {
 		return
 	}
 	keepAlive := time.NewTicker(keepAliveEvery)
@@ -120,24 +122,48 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		case b := <-batches:
 			// A batch ends at a gap, so its records came before it.
 			if n := len(b.records); n > 0 {
-				writeEvent(out, "records", strconv.FormatInt(b.records[n-1].Index, 10), mustJSON(b.records))
+				out.event("records", strconv.FormatInt(b.records[n-1].Index, 10), mustJSON(b.records))
 			}
 			if b.gap != nil {
-				writeEvent(out, "gap", strconv.FormatInt(b.gap.Resume-1, 10), mustJSON(gapEvent{Missed: b.gap.Missed, Resume: b.gap.Resume}))
+				out.event("gap", strconv.FormatInt(b.gap.Resume-1, 10), mustJSON(gapEvent{Missed: b.gap.Missed, Resume: b.gap.Resume}))
 			}
 		case _, open := <-changes:
 			if !open {
 				changes = nil
 				continue
 			}
-			writeEvent(out, "streams", "", mustJSON(streamsAnswer{Streams: h.Streams()}))
+			if _, still := h.Stream(streamID); !still {
+				return // the stream was removed: nothing more will come
+			}
+			out.event("streams", "", mustJSON(streamsAnswer{Streams: h.Streams()}))
 		case <-keepAlive.C:
-			_, _ = out.WriteString(": keep-alive\n\n")
+			out.event("", "", []byte(": keep-alive"))
 		}
-		if !send() {
+		if !out.send() {
 			return
 		}
 	}
+}
+
+// eventWriter writes events to one viewer, each within the write timeout.
+// The deadline starts when an event's (already encoded) bytes start going
+// out, so it measures the viewer's reading, not our encoding. A
+// ResponseWriter without deadlines (ErrNotSupported) streams unbounded.
+type eventWriter struct {
+	out     *bufio.Writer
+	rc      *http.ResponseController
+	timeout time.Duration
+}
+
+func (e *eventWriter) event(event, id string, data []byte) {
+	_ = e.rc.SetWriteDeadline(time.Now().Add(e.timeout))
+	writeEvent(e.out, event, id, data)
+}
+
+// send pushes what was written to the viewer; false when it has gone or
+// fell too far behind.
+func (e *eventWriter) send() bool {
+	return e.out.Flush() == nil && e.rc.Flush() == nil
 }
 
 // resumeFrom is where the stream starts: after Last-Event-ID on a
@@ -162,7 +188,7 @@ func resumeFrom(r *http.Request) (int64, error) {
 
 // readBatches follows the session and hands records over in batches: it
 // waits for one record, then takes whatever else is already there, and
-// after a batch waits out the rest of flushEvery so a flood costs at most 20
+// after a batch waits out the rest of flushEvery so a flood costs at most 50
 // events a second; a backlog goes out in full batches without waiting. It blocks while the writer is busy, which is fine: the
 // session keeps the records, the subscription only holds a cursor.
 func readBatches(ctx context.Context, sess *inspector.Session, from int64, out chan<- batch) {
@@ -218,7 +244,7 @@ func collect(b *batch, rec inspector.Record, err error) bool {
 }
 
 // writeEvent writes one Server-Sent Event. data never holds a newline: it
-// is compact JSON (or the retry line when event is "").
+// is compact JSON (or, when event is "", a retry line or a comment).
 func writeEvent(w *bufio.Writer, event, id string, data []byte) {
 	if event == "" {
 		_, _ = w.Write(data)

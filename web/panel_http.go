@@ -19,8 +19,8 @@ import (
 
 // Limits on what the panel accepts.
 const (
-	maxConnectBody   = 16 << 10  // a token and a list of intent names
-	maxRecordingBody = 256 << 20 // an hour of a busy bot is tens of megabytes
+	maxConnectBody = 16 << 10 // a token and a list of intent names
+	maxTokenLength = 256
 )
 
 func (s *Server) panelRoutes() {
@@ -31,6 +31,8 @@ func (s *Server) panelRoutes() {
 	s.mux.HandleFunc("POST /panel/connect", s.serveConnect)
 	s.mux.HandleFunc("POST /panel/disconnect", s.serveDisconnect)
 	s.mux.HandleFunc("POST /panel/recording", s.serveRecording)
+	s.mux.HandleFunc("GET /panel/join", s.serveJoin)
+	s.mux.HandleFunc("DELETE /panel/streams/{id}", s.serveRemoveStream)
 }
 
 // writeJSON answers with v as JSON.
@@ -211,37 +213,16 @@ func (s *Server) serveDisconnect(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, http.StatusOK, struct{}{})
 }
 
-// serveRecording loads an NDJSON export as a new stream. The body is the
-// file; ?name= is the file's name, shown as the stream's label.
-func (s *Server) serveRecording(w http.ResponseWriter, r *http.Request) {
-	if !s.allowWrite(w, r) {
-		return
-	}
-	h, ok := s.hub(w, r)
-	if !ok {
-		return
-	}
-	name := strings.TrimSpace(r.URL.Query().Get("name"))
-	if name == "" {
-		name = "recording"
-	}
-	info, err := h.ImportRecording(http.MaxBytesReader(w, r.Body, maxRecordingBody), truncate(name, 80))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeError(w, r, http.StatusRequestEntityTooLarge, "the recording is larger than %d MB", maxRecordingBody>>20)
-			return
-		}
-		writeError(w, r, http.StatusBadRequest, "not a recording this panel can read: %v", err)
-		return
-	}
-	writeJSON(w, r, http.StatusOK, info)
-}
-
-// serveExport downloads a stream as NDJSON, one record a line, tokens
-// already redacted by the annotator.
+// serveExport downloads a stream, tokens already redacted by the
+// annotator: NDJSON (one record a line) by default, or with ?format=har a
+// HAR 1.2 file that Chrome's DevTools opens.
 func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	if !allowRead(w, r) {
+		return
+	}
+	format := r.URL.Query().Get("format")
+	if format != "" && format != "ndjson" && format != "har" {
+		writeError(w, r, http.StatusBadRequest, `format must be "ndjson" or "har", not %q`, truncate(format, 20))
 		return
 	}
 	st, ok := s.stream(w, r)
@@ -249,15 +230,34 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	info := st.Info()
-	name := fmt.Sprintf("gatewaytour-%s-%s.ndjson", safeFileName(info.ID), time.Now().UTC().Format("20060102-150405"))
+	ext, contentType := "ndjson", "application/x-ndjson"
+	if format == "har" {
+		ext, contentType = "har", "application/json"
+	}
+	name := fmt.Sprintf("gatewaytour-%s-%s.%s", safeFileName(info.ID), time.Now().UTC().Format("20060102-150405"), ext)
 	h := w.Header()
-	h.Set("Content-Type", "application/x-ndjson")
+	h.Set("Content-Type", contentType)
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	h.Set("Cache-Control", "no-store")
 	if r.Method == http.MethodHead {
 		return
 	}
+	if format == "har" {
+		_ = st.Session().ExportHAR(w, harTarget(info, r.Host))
+		return
+	}
 	_ = st.Session().ExportNDJSON(w)
+}
+
+// harTarget names where a stream's traffic went: Discord for a connection
+// to it, else the sandbox this server mounts.
+func harTarget(info live.StreamInfo, host string) inspector.HARTarget {
+	t := inspector.HARTarget{Creator: "gatewaytour",
+		GatewayURL: "ws://" + host + "/gateway?v=10&encoding=json", APIBase: "http://" + host}
+	if info.State.Target == live.TargetDiscord {
+		t.GatewayURL, t.APIBase = "wss://gateway.discord.gg/?v=10&encoding=json", "https://discord.com"
+	}
+	return t
 }
 
 func safeFileName(s string) string {

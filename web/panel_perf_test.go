@@ -15,21 +15,46 @@ import (
 	"gatewaytour/inspector/sandbox"
 )
 
-// TestPerfPanelUnderFlood measures the panel while the sandbox pushes about
-// 1,000 frames a second: the time from a frame's record time to the browser
-// frame that draws the list with it, and the long tasks (over 50 ms) the
-// page runs meanwhile. It is slow and machine-dependent, so it runs only
-// with GATEWAYTOUR_PERF=1:
+// TestPerfPanelUnderFlood measures the panel while the sandbox pushes
+// 1,000 frames a second for a minute: the time from a frame's record time
+// to the browser frame that draws the list with it (goal: p99 within
+// 50 ms), and the long tasks the page runs meanwhile. It is slow and
+// machine-dependent, so it runs only with GATEWAYTOUR_PERF=1:
 //
 //	GATEWAYTOUR_PERF=1 go test -run Perf -v ./web/
 func TestPerfPanelUnderFlood(t *testing.T) {
-	if os.Getenv("GATEWAYTOUR_PERF") == "" {
-		t.Skip("set GATEWAYTOUR_PERF=1 to measure the panel under a flood of frames")
+	skipUnlessPerf(t, "measure the panel under a flood of frames")
+	f := floodPanel(t, 1000, 60)
+	if f.p99 > 50 {
+		t.Errorf("p99 latency %.0f ms, the goal is 50 ms", f.p99)
 	}
-	const (
-		rate    = 1000 // messages a second
-		seconds = 60   // "for a minute", as the panel's performance goal says
-	)
+}
+
+// TestPerfPanelStaysResponsiveAt5000PerSecond floods the panel five times
+// harder for ten seconds: the page must run no task longer than 100 ms.
+func TestPerfPanelStaysResponsiveAt5000PerSecond(t *testing.T) {
+	skipUnlessPerf(t, "measure the panel under a flood of frames")
+	f := floodPanel(t, 5000, 10)
+	if f.longest > 100 {
+		t.Errorf("a long task of %.0f ms at 5,000 frames/s; the goal is none over 100 ms", f.longest)
+	}
+}
+
+// skipUnlessPerf skips a slow, machine-dependent measurement unless
+// GATEWAYTOUR_PERF is set.
+func skipUnlessPerf(t *testing.T, what string) {
+	t.Helper()
+	if os.Getenv("GATEWAYTOUR_PERF") == "" {
+		t.Skip("set GATEWAYTOUR_PERF=1 to " + what)
+	}
+}
+
+type floodFigures struct{ p50, p99, longest float64 }
+
+// floodPanel posts rate messages a second for seconds and reports what the
+// page measured: latency from record time to drawn, and long tasks.
+func floodPanel(t *testing.T, rate, seconds int) floodFigures {
+	t.Helper()
 	p := newPanelServer(t, panelCourse(t))
 	b := newBrowser(t)
 	b.do(t, "open a lesson", chromedp.Navigate(p.ts.URL+"/lessons/first"))
@@ -37,6 +62,7 @@ func TestPerfPanelUnderFlood(t *testing.T) {
 	evalIn[bool](t, b, `(() => {
 		window.__latency = [];
 		window.__longTasks = [];
+		window.__renders = 0;
 		new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
 			.observe({ type: "longtask", buffered: false });
 		`+panelJS+`.on("records", (fresh) => {
@@ -49,8 +75,8 @@ func TestPerfPanelUnderFlood(t *testing.T) {
 
 	start := time.Now()
 	posted := 0
-	for tick := time.NewTicker(10 * time.Millisecond); time.Since(start) < seconds*time.Second; <-tick.C {
-		due := int(time.Since(start).Seconds()*rate) - posted
+	for tick := time.NewTicker(10 * time.Millisecond); time.Since(start) < time.Duration(seconds)*time.Second; <-tick.C {
+		due := int(time.Since(start).Seconds()*float64(rate)) - posted
 		for range due {
 			if _, err := p.sb.Post(sandbox.GeneralChannelID, sandbox.DefaultMemberID, fmt.Sprintf("flood %d", posted)); err != nil {
 				t.Fatal(err)
@@ -59,7 +85,15 @@ func TestPerfPanelUnderFlood(t *testing.T) {
 		}
 	}
 	elapsed := time.Since(start)
-	b.waitTrue(t, "every message reached the page", fmt.Sprintf(`%s.state.records.filter((r) => r.t === "MESSAGE_CREATE").length >= %d`, panelJS, posted))
+	// The sandbox drops frames for an observer that falls behind (and says
+	// how many): wait for what the server's stream holds, not for every post.
+	time.Sleep(500 * time.Millisecond)
+	st, _ := p.hub.Stream("inspector")
+	_, next := st.Session().Bounds()
+	b.waitTrue(t, "every frame the server holds reached the page", fmt.Sprintf(`%s.state.lastIndex >= %d`, panelJS, next-1))
+	if dropped := p.sb.Dropped(); dropped > 0 {
+		t.Logf("the sandbox dropped %d frames for observers that fell behind", dropped)
+	}
 	// Scroll through the whole list while it holds them all.
 	evalIn[bool](t, b, `(() => { const l = document.getElementById("frame-list"); l.scrollTop = 0; l.scrollTop = l.scrollHeight / 2; return true; })()`)
 
@@ -68,27 +102,60 @@ func TestPerfPanelUnderFlood(t *testing.T) {
 	total := evalIn[int](t, b, panelJS+".state.records.length") - before
 	slices.Sort(latency)
 	pct := func(q float64) float64 { return latency[min(len(latency)-1, int(q*float64(len(latency))))] }
-	var longest, sum float64
+	var f floodFigures
+	var sum float64
 	for _, d := range longTasks {
-		longest = max(longest, d)
+		f.longest = max(f.longest, d)
 		sum += d
 	}
+	f.p50, f.p99 = pct(0.50), pct(0.99)
 	t.Logf("posted %d messages in %s (%.0f/s); the page received %d frames", posted, elapsed.Round(time.Millisecond), float64(posted)/elapsed.Seconds(), total)
-	t.Logf("frame → drawn latency: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d frames)", pct(0.50), pct(0.99), latency[len(latency)-1], len(latency))
-	t.Logf("long tasks: %d, %.0f ms in all, longest %.0f ms", len(longTasks), sum, longest)
-	if pct(0.99) > 5000 {
-		t.Errorf("p99 latency %.0f ms: the page falls behind the stream", pct(0.99))
+	t.Logf("frame → drawn latency: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d frames)", f.p50, f.p99, latency[len(latency)-1], len(latency))
+	t.Logf("long tasks: %d, %.0f ms in all, longest %.0f ms", len(longTasks), sum, f.longest)
+	b.screenshot(t, fmt.Sprintf("panel-flood-%d", rate))
+	return f
+}
+
+// TestPerfPanelSelectsAHugeGuildCreate selects a 5 MB GUILD_CREATE of
+// 25,000 members a few times: the goal is no task over 100 ms.
+func TestPerfPanelSelectsAHugeGuildCreate(t *testing.T) {
+	skipUnlessPerf(t, "measure selecting a huge frame")
+	p := newPanelServer(t, panelCourse(t))
+	id := importFile(t, p, "big.ndjson", annotatedRecording(t, []byte(`{"op":10,"d":{"heartbeat_interval":41250}}`), bigGuildCreate(25_000)))
+	b := newBrowser(t)
+	b.do(t, "open a lesson", chromedp.Navigate(p.ts.URL+"/lessons/first"))
+	b.waitTrue(t, "the recording is listed", `[...document.querySelectorAll("#stream-select option")].some((o) => o.value === `+jsString(id)+`)`)
+	b.do(t, "open the recording", setField("#stream-select", id))
+	b.waitTrue(t, "the GUILD_CREATE row", `document.querySelector('.frame-row[data-index="1"]:not([hidden])')`)
+	tasks, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]float64](`new Promise((done) => {
+		const tasks = [];
+		new PerformanceObserver((l) => { for (const e of l.getEntries()) tasks.push(e.duration); }).observe({ type: "longtask" });
+		let n = 0;
+		const next = () => {
+			document.querySelector('.frame-row[data-index="' + (n % 2) + '"]').click();
+			if (++n < 10) setTimeout(next, 150);
+			else setTimeout(() => done(tasks), 300);
+		};
+		next();
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
 	}
-	b.screenshot(t, "panel-flood")
+	longest := 0.0
+	for _, d := range tasks {
+		longest = max(longest, d)
+	}
+	t.Logf("selecting a 25,000-member GUILD_CREATE 5 times (and Hello between): %d long tasks, longest %.0f ms", len(tasks), longest)
+	if longest > 100 {
+		t.Errorf("a long task of %.0f ms; the goal is none over 100 ms", longest)
+	}
 }
 
 // TestPerfPanelScrolls100kFrames opens a recording of 100,000 frames and
 // scrolls the list through it, measuring the browser's frame times and
 // long tasks: only the rows in view exist, so scrolling stays smooth.
 func TestPerfPanelScrolls100kFrames(t *testing.T) {
-	if os.Getenv("GATEWAYTOUR_PERF") == "" {
-		t.Skip("set GATEWAYTOUR_PERF=1 to measure scrolling through 100,000 frames")
-	}
+	skipUnlessPerf(t, "measure scrolling through 100,000 frames")
 	const frames = 100_000
 	p := newPanelServer(t, panelCourse(t))
 	if _, err := p.sb.Post(sandbox.GeneralChannelID, sandbox.DefaultMemberID, "a typical message"); err != nil {

@@ -103,15 +103,5 @@ func TestCloseStreamsEndsOpenStreams(t *testing.T) {
 	s := openEvents(t, p, "")
 	s.nextEvent(t, "streams")
 	p.site.CloseStreams()
-	deadline := time.After(10 * time.Second)
-	for {
-		select {
-		case _, open := <-s.events:
-			if !open {
-				return
-			}
-		case <-deadline:
-			t.Fatal("the event stream stayed open after CloseStreams")
-		}
-	}
+	waitClosed(t, s)
 }

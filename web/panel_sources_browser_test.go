@@ -99,7 +99,9 @@ func TestPanelSourcesInBrowser(t *testing.T) {
 	b.do(t, "select GUILD_CREATE", setField("#filter-event", "GUILD_CREATE"))
 	b.waitTrue(t, "a row per guild", `document.querySelectorAll(".frame-row:not([hidden])").length === 2`)
 	b.do(t, "click it", chromedp.Click(chromedp.CSS(".frame-row:not([hidden])")))
-	b.waitTrue(t, "its guild and members are marked", `document.querySelector('#payload .obj-guild[data-path="d"]') && document.querySelector('#payload .obj-member[data-path="d.members[0]"] .obj-user[data-path="d.members[0].user"]')`)
+	b.waitTrue(t, "its guild is marked, the tree open to depth 2", `document.querySelector('#payload .obj-guild[data-path="d"].open') && document.querySelector('#payload .obj-guild[data-path="d"] > .jt-children > .jt-node > .jt-row > .j-key')`)
+	b.do(t, "expand all", chromedp.Click(chromedp.CSS("#payload-expand")))
+	b.waitTrue(t, "its members are marked inside it", `document.querySelector('#payload .obj-member[data-path="d.members[0]"] .obj-user[data-path="d.members[0].user"]')`)
 	b.screenshot(t, "panel-recording-dark")
 
 	// A small laptop: the contents hide behind ☰, lesson and panel side by side.
@@ -107,13 +109,13 @@ func TestPanelSourcesInBrowser(t *testing.T) {
 	b.waitTrue(t, "lesson and panel side by side", `document.getElementById("panel").getBoundingClientRect().left >= document.getElementById("main").getBoundingClientRect().right`)
 	b.screenshot(t, "panel-medium-dark")
 
-	// A phone: the panel stacks under the lesson and does not scroll sideways.
+	// A phone: the panel is the Frames tab and does not scroll sideways.
 	b.do(t, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
-	b.waitTrue(t, "the panel is under the lesson", `document.getElementById("panel").getBoundingClientRect().top >= document.querySelector(".pager").getBoundingClientRect().bottom`)
+	b.do(t, "tap Frames", chromedp.Click(chromedp.CSS("#view-frames")))
+	b.waitTrue(t, "the panel is on screen", `document.getElementById("panel").getBoundingClientRect().top < 200`)
 	if w := evalIn[float64](t, b, "document.documentElement.scrollWidth"); w > 390 {
 		t.Errorf("the page is %.0f px wide on a 390 px phone", w)
 	}
-	b.do(t, "scroll to the panel", chromedp.ScrollIntoView(chromedp.CSS("#panel")))
 	b.screenshot(t, "panel-phone-dark")
 	b.do(t, "light theme", prefersColorScheme("light"))
 	b.screenshot(t, "panel-phone-light")

@@ -2,8 +2,8 @@ package web
 
 import (
 	"net/http"
-	"net/url"
-	"strings"
+
+	"gatewaytour/inspector/hostguard"
 )
 
 // contentSecurityPolicy allows nothing but this server's own files: no inline
@@ -16,7 +16,8 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // secure sets the security headers on every response and refuses
 // state-changing requests sent from another origin's page: a bot token may
 // sit in this server's memory, and any website open in the same browser
-// could otherwise post to 127.0.0.1.
+// could otherwise post to 127.0.0.1. (A page that rebinds its own name to
+// 127.0.0.1 is stopped earlier, by the Host guard the server listens with.)
 func secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -24,7 +25,12 @@ func secure(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
-		if changesState(r.Method) && !SameOrigin(r) {
+		// No other site may embed our answers (a frame export as an
+		// <img> or <script>), nor keep a handle on our window after
+		// opening it.
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if changesState(r.Method) && !hostguard.SameOrigin(r) {
 			http.Error(w, "cross-origin request refused", http.StatusForbidden)
 			return
 		}
@@ -38,25 +44,4 @@ func changesState(method string) bool {
 		return false
 	}
 	return true
-}
-
-// SameOrigin reports whether the request came from this server's own pages:
-// true when the Origin header is absent (not a browser's cross-site request:
-// curl, a bot, a same-origin GET) or names exactly the scheme and host the
-// request was sent to. Websocket upgrades and POST handlers use it to refuse
-// requests that a foreign web page makes on the reader's behalf.
-func SameOrigin(r *http.Request) bool {
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return true
-	}
-	u, err := url.Parse(origin)
-	if err != nil || u.Host == "" || u.Path != "" || u.User != nil {
-		return false // includes the opaque "null" origin of sandboxed frames and files
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return strings.EqualFold(u.Scheme, scheme) && strings.EqualFold(u.Host, r.Host)
 }

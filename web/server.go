@@ -40,6 +40,10 @@ type Config struct {
 	// HelloIdle ends a tab's walk and lets its stream go after this long
 	// unused; give it the idle time Hello was made with (default 15 min).
 	HelloIdle time.Duration
+
+	// eventWriteTimeout overrides the event stream's per-write deadline
+	// (tests shorten it); zero means eventWriteTimeout.
+	eventWriteTimeout time.Duration
 }
 
 // Server is the web room's http.Handler. Every page is rendered once in New;
@@ -57,6 +61,8 @@ type Server struct {
 	hello    *helloTabs
 	log      *slog.Logger
 	csrf     string
+	// eventWriteTimeout is Config.eventWriteTimeout.
+	eventWriteTimeout time.Duration
 	// streamsDone ends every live event stream (CloseStreams).
 	streamsDone chan struct{}
 	closeOnce   sync.Once
@@ -90,6 +96,8 @@ func New(cfg Config) (*Server, error) {
 		csrf:     csrf,
 
 		streamsDone: make(chan struct{}),
+
+		eventWriteTimeout: cfg.eventWriteTimeout,
 	}
 	if cfg.Hello != nil && cfg.Live != nil {
 		s.hello = newHelloTabs(cfg.Hello, cfg.Live, cfg.HelloIdle)

@@ -67,35 +67,7 @@ func TestCommands(t *testing.T) {
 // fetches a page, then ends the context as Ctrl-C would and expects a clean
 // exit.
 func TestServeAndShutDown(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	outR, outW := io.Pipe()
-	var errs strings.Builder
-	exit := make(chan int, 1)
-	go func() {
-		exit <- serve(ctx, []string{"-addr", "127.0.0.1:0"}, outW, &errs)
-		outW.Close()
-	}()
-
-	urls := make(chan string, 1)
-	go func() {
-		pattern := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
-		scanner := bufio.NewScanner(outR)
-		for scanner.Scan() {
-			if u := pattern.FindString(scanner.Text()); u != "" {
-				urls <- u
-			}
-		}
-		close(urls)
-	}()
-	var url string
-	select {
-	case url = <-urls:
-	case code := <-exit:
-		t.Fatalf("serve exited with %d before printing its URL; stderr: %s", code, errs.String())
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve printed no URL")
-	}
+	url, stopServer := startCommand(t, serve, false, "-addr", "127.0.0.1:0")
 
 	resp, err := http.Get(url + "healthz")
 	if err != nil {
@@ -107,16 +79,75 @@ func TestServeAndShutDown(t *testing.T) {
 		t.Errorf("healthz: %d %q", resp.StatusCode, body)
 	}
 
-	cancel()
-	select {
-	case code := <-exit:
-		if code != 0 {
-			t.Errorf("exit code %d after shutdown; stderr: %s", code, errs.String())
+	code, errs := stopServer()
+	if code != 0 {
+		t.Errorf("exit code %d after shutdown; stderr: %s", code, errs)
+	}
+	if strings.Contains(errs, "WARNING") {
+		t.Errorf("a loopback address printed the exposure warning: %s", errs)
+	}
+}
+
+// command is serve, serveSandbox or serveProxy.
+type command func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+
+// startCommand runs cmd until the test ends (or stop is called) and returns
+// the loopback URL it printed (on stderr when urlOnStderr). stop ends its
+// context as Ctrl-C would and returns the exit code and stderr.
+func startCommand(t *testing.T, cmd command, urlOnStderr bool, args ...string) (url string, stop func() (int, string)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	errs := &lockedWriter{w: &strings.Builder{}}
+	stdout, stderr := io.Writer(outW), io.Writer(errs)
+	if urlOnStderr {
+		stdout, stderr = io.Discard, io.MultiWriter(outW, errs)
+	}
+	exit := make(chan int, 1)
+	go func() {
+		exit <- cmd(ctx, args, stdout, stderr)
+		outW.Close()
+	}()
+	urls := make(chan string, 1)
+	go func() {
+		pattern := regexp.MustCompile(`http://127\.0\.0\.1:\d+/?`)
+		scanner := bufio.NewScanner(outR)
+		found := false
+		for scanner.Scan() {
+			if u := pattern.FindString(scanner.Text()); u != "" && !found {
+				found = true
+				urls <- strings.TrimSuffix(u, "/") + "/"
+			}
 		}
+		close(urls)
+	}()
+	code, stopped := 0, false
+	stop = func() (int, string) {
+		if !stopped {
+			stopped = true
+			cancel()
+			select {
+			case code = <-exit:
+			case <-time.After(30 * time.Second):
+				t.Fatal("the command did not stop after its context ended")
+			}
+		}
+		return code, errs.String()
+	}
+	t.Cleanup(func() { stop() })
+	select {
+	case url = <-urls:
+	case code := <-exit:
+		t.Fatalf("the command exited with %d before printing its URL; stderr: %s", code, errs.String())
 	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop after the context ended")
+		t.Fatal("the command printed no URL")
 	}
-	if strings.Contains(errs.String(), "WARNING") {
-		t.Errorf("a loopback address printed the exposure warning: %s", errs.String())
-	}
+	return url, stop
+}
+
+// String is what was written so far (to a strings.Builder).
+func (l *lockedWriter) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.(*strings.Builder).String()
 }

@@ -18,11 +18,20 @@ import (
 	"gatewaytour/inspector/gateway"
 	"gatewaytour/inspector/proxy"
 	"gatewaytour/inspector/watch"
+	"gatewaytour/inspector/hostguard"
+	"gatewaytour/inspector/httpserver"
 )
 
 // runProxy passes a bot's traffic through to Discord (or another upstream)
 // and prints every frame, annotated, as it goes by.
 func runProxy(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serveProxy(ctx, args, stdout, stderr)
+}
+
+// serveProxy runs the proxy until ctx ends.
+func serveProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("gatewaytour proxy", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	addr := flags.String("addr", "127.0.0.1:8090", "loopback address the proxy listens on; point your bot here")
@@ -30,13 +39,14 @@ func runProxy(args []string, stdout, stderr io.Writer) int {
 	asJSON := flags.Bool("json", false, "print NDJSON frame records instead of lines")
 	verbose := flags.Bool("v", false, "add notes, terms and the pretty-printed payload to each frame")
 	color := flags.String("color", "auto", "colour the output: auto, always or never")
+	allowHosts := allowHostFlag(flags)
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
@@ -56,11 +66,21 @@ func runProxy(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gatewaytour proxy: %v\n", err)
 		return 2
 	}
+	// The proxy carries a bot token: it serves loopback only, and answers
+	// only requests addressed to it (a rebinding page gets 421).
+	if !isLoopback(*addr) {
+		fmt.Fprintf(stderr, "gatewaytour proxy: %s is not a loopback address; the proxy carries a bot token and serves 127.0.0.1 only\n", *addr)
+		return 2
+	}
+	listener, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "gatewaytour proxy: %v\n", err)
+		return 1
+	}
+	fmt.Fprint(stderr, proxyRecipe(strings.TrimSuffix(browserURL(listener.Addr()), "/"), *upstream))
 	served := make(chan error, 1)
 	go func() {
-		served <- p.ListenAndServe(ctx, func(a net.Addr) {
-			fmt.Fprint(stderr, proxyRecipe(strings.TrimSuffix(browserURL(a), "/"), *upstream))
-		})
+		served <- httpserver.Run(ctx, httpserver.Config{Handler: p.Handler(), Listener: listener, AllowHosts: hostguard.ParseList(*allowHosts), Logger: log})
 	}()
 	watched := make(chan error, 1)
 	go func() {
@@ -68,7 +88,7 @@ func runProxy(args []string, stdout, stderr io.Writer) int {
 	}()
 	select {
 	case err := <-served:
-		if err != nil {
+		if err != nil && !errors.As(err, new(*httpserver.ShutdownError)) {
 			fmt.Fprintf(stderr, "gatewaytour proxy: %v\n", err)
 			return 1
 		}

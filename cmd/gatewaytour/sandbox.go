@@ -17,6 +17,9 @@ import (
 
 	"gatewaytour/inspector/gateway"
 	"gatewaytour/inspector/sandbox"
+	"gatewaytour/inspector/hostguard"
+	"gatewaytour/inspector/httpserver"
+	"gatewaytour/web"
 )
 
 // privilegedFlag reads which privileged intents the sandbox app has
@@ -81,11 +84,19 @@ func mountSandbox(mount func(pattern string, h http.Handler), sb *sandbox.Server
 	}
 }
 
-// runSandbox serves the sandbox alone and prints how to point a bot at it.
+// runSandbox serves the sandbox alone until Ctrl-C or SIGTERM.
 func runSandbox(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serveSandbox(ctx, args, stdout, stderr)
+}
+
+// serveSandbox serves the sandbox alone and prints how to point a bot at it.
+func serveSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("gatewaytour sandbox", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	addr := flags.String("addr", "127.0.0.1:8080", "address to listen on")
+	allowHosts := allowHostFlag(flags)
 	var sf sandboxFlags
 	sf.register(flags)
 	if err := flags.Parse(args); err != nil {
@@ -94,45 +105,44 @@ func runSandbox(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
 	sb := sandbox.New(sf.config())
 	defer sb.Close()
 	listener, err := net.Listen("tcp", *addr)
 	if err != nil {
+		if sentence, ok := busyPortSentence(*addr, err); ok {
+			fmt.Fprintln(stderr, "gatewaytour sandbox: "+sentence)
+			return 1
+		}
 		log.Error("cannot listen", "addr", *addr, "err", err)
 		return 1
 	}
 	warnIfExposed(stderr, *addr)
 	base := strings.TrimSuffix(browserURL(listener.Addr()), "/")
-	fmt.Fprintf(stdout, "The sandbox, a local Discord, is serving at %s\n\n%s\n", base, sandbox.Recipe(base))
-	return serveUntilDone(ctx, listener, sb.Handler(), log, stderr)
+	fmt.Fprintf(stdout, "The sandbox, a local Discord, is serving at %s\n\n%s\n", base, web.JoinRecipe(base))
+	return serveUntilDone(ctx, listener, sb.Handler(), *allowHosts, log, stderr)
 }
 
 // serveUntilDone serves h on listener until ctx ends, then shuts down
 // gracefully.
-func serveUntilDone(ctx context.Context, listener net.Listener, h http.Handler, log *slog.Logger, stderr io.Writer) int {
-	server := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		// No write timeout: the live panel and the sandbox hold websockets open.
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	served := make(chan error, 1)
-	go func() { served <- server.Serve(listener) }()
-	select {
-	case err := <-served:
+func serveUntilDone(ctx context.Context, listener net.Listener, h http.Handler, allowHosts string, log *slog.Logger, stderr io.Writer) int {
+	context.AfterFunc(ctx, func() { fmt.Fprintln(stderr, "shutting down…") })
+	err := httpserver.Run(ctx, httpserver.Config{Handler: h, Listener: listener, AllowHosts: hostguard.ParseList(allowHosts), Logger: log})
+	var late *httpserver.ShutdownError
+	switch {
+	case errors.As(err, &late):
+		log.Warn("connections were still open at shutdown", "err", late.Err)
+	case err != nil:
 		log.Error("the server stopped", "err", err)
 		return 1
-	case <-ctx.Done():
-	}
-	fmt.Fprintln(stderr, "shutting down…")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := server.Shutdown(shutdownCtx); err != nil {
-		log.Warn("connections were still open at shutdown", "err", err)
 	}
 	return 0
+}
+
+// allowHostFlag registers -allow-host, the names besides the listen address
+// and loopback that a server answers to.
+func allowHostFlag(flags *flag.FlagSet) *string {
+	return flags.String("allow-host", "", "other host names this server answers to, comma-separated (name or name:port); "+
+		"requests for any name but the listen address and localhost get 421, so a DNS-rebinding page reads nothing")
 }

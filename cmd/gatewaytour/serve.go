@@ -14,14 +14,13 @@ import (
 	"syscall"
 	"time"
 
+	"gatewaytour/inspector/experiment"
 	"gatewaytour/inspector/hello"
 	"gatewaytour/inspector/live"
 	"gatewaytour/inspector/sandbox"
 	"gatewaytour/lessons"
 	"gatewaytour/web"
 )
-
-const shutdownGrace = 5 * time.Second
 
 // helloIdle ends a hello-world walk whose tab went quiet without saying
 // goodbye, closing its bot's connection.
@@ -42,6 +41,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("gatewaytour serve", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	addr := flags.String("addr", "127.0.0.1:8080", "address to listen on; keep it on loopback: the page may hold a bot token")
+	allowHosts := allowHostFlag(flags)
 	open := flags.Bool("open", false, "open the course in the default browser")
 	var sf sandboxFlags
 	sf.register(flags)
@@ -66,6 +66,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// need the server's own address, known once the port is.
 	listener, err := net.Listen("tcp", *addr)
 	if err != nil {
+		if sentence, ok := busyPortSentence(*addr, err); ok {
+			fmt.Fprintln(stderr, "gatewaytour: "+sentence)
+			return 1
+		}
 		log.Error("cannot listen", "addr", *addr, "err", err)
 		return 1
 	}
@@ -92,9 +96,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	mountSandbox(site.Mount, sb)
+	site.ServeExperiments(experiment.New(sb, hub, func() string { return "ws" + strings.TrimPrefix(url, "http") + "gateway" }))
 
 	fmt.Fprintf(stdout, "gatewaytour is serving the course at %s\n", url)
-	fmt.Fprintf(stdout, "The sandbox (a local Discord) is at %sapi/v10 — run \"gatewaytour sandbox -h\" for its flags.\n", url)
+	fmt.Fprintf(stdout, "The sandbox, a local Discord, is on the same port; to watch your own bot in the panel, point it there:\n\n%s\n",
+		web.JoinRecipe(strings.TrimSuffix(url, "/")))
 
 	if *open {
 		if err := openBrowser(url); err != nil {
@@ -103,7 +109,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	// Open panel tabs hold event streams; end them when shutdown begins.
 	context.AfterFunc(ctx, site.CloseStreams)
-	return serveUntilDone(ctx, listener, site, log, stderr)
+	return serveUntilDone(ctx, listener, site, *allowHosts, log, stderr)
 }
 
 // warnIfExposed says loudly when the server can be reached from other

@@ -8,13 +8,16 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 
+	"gatewaytour/inspector/experiment"
 	"gatewaytour/inspector/gateway"
+	"gatewaytour/inspector/hostguard"
+	"gatewaytour/inspector/httpserver"
+	"gatewaytour/inspector/live"
 	"gatewaytour/inspector/sandbox"
 	"gatewaytour/inspector/watch"
 )
@@ -32,6 +35,9 @@ func runWatch(args []string, stdout, stderr io.Writer) int {
 	intentList := flags.String("intents", "default", `intents to identify with, by name ("guilds,guild_messages,message_content", "default", "all")`)
 	noCompress := flags.Bool("no-compress", false, "ask for plain text frames instead of zlib-stream")
 	color := flags.String("color", "auto", "colour the output: auto, always or never")
+	allowHosts := allowHostFlag(flags)
+	experiments := flags.String("experiment", "", "with the sandbox: run these experiments (comma-separated, e.g. zombie,reconnect) on the inspector's connection and explain them, then exit")
+	keys := flags.Bool("keys", false, "with the sandbox: read experiment names from standard input, one a line (? lists them)")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -63,7 +69,11 @@ func runWatch(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "gatewaytour watch: cannot start the sandbox: %v\n", err)
 			return 1
 		}
-		server := &http.Server{Handler: sb.Handler()}
+		server, err := httpserver.New(httpserver.Config{Handler: sb.Handler(), Listener: listener, AllowHosts: hostguard.ParseList(*allowHosts)})
+		if err != nil {
+			fmt.Fprintf(stderr, "gatewaytour watch: %v\n", err)
+			return 2
+		}
 		go server.Serve(listener)
 		defer server.Close()
 		base := strings.TrimSuffix(browserURL(listener.Addr()), "/")
@@ -72,6 +82,9 @@ func runWatch(args []string, stdout, stderr io.Writer) int {
 			// The sandbox app has every privileged intent enabled, so show
 			// everything, message content included.
 			opts.Intents = gateway.AllIntents
+		}
+		if *experiments != "" || *keys {
+			return runWatchExperiments(ctx, sb, base, opts, *experiments, *keys, stdout, stderr)
 		}
 		if *bots {
 			frames, cancel := sb.Observe(4096)
@@ -107,4 +120,24 @@ func wantColor(mode string, out io.Writer) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// runWatchExperiments is watch with -experiment or -keys: the inspector's
+// connection through the same hub and experiment engine as the page.
+func runWatchExperiments(ctx context.Context, sb *sandbox.Server, base string, opts watch.Options, names string, keys bool, stdout, stderr io.Writer) int {
+	hub := live.New(live.Config{Sandbox: sb, SandboxREST: base + "/api/v10", Logger: opts.Logger})
+	defer hub.Close()
+	eng := experiment.New(sb, hub, func() string { return "ws" + strings.TrimPrefix(base, "http") + "/gateway" })
+	eo := watch.ExperimentOptions{Hub: hub, Engine: eng, Intents: opts.Intents, Verbose: opts.Verbose, Color: opts.Color}
+	if names != "" {
+		eo.Names = strings.Split(names, ",")
+	}
+	if keys {
+		eo.Keys = os.Stdin
+	}
+	if err := watch.RunExperiments(ctx, eo, stdout); err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintf(stderr, "gatewaytour watch: %v\n", err)
+		return 1
+	}
+	return 0
 }

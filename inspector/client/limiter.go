@@ -2,58 +2,32 @@ package client
 
 import (
 	"context"
-	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
-// The gateway closes a connection that sends more than 120 payloads in 60
-// seconds (4008). The limiter lets ordinary sends use sendBudget of them and
-// leaves the rest for heartbeats, which never wait.
+// The gateway closes a connection that sends more than 120 payloads in any
+// 60 seconds (4008). A token bucket of burst b refilled at r a second lets
+// at most b + 60·r through in any 60 s window, however the sends are
+// spread; the bucket below allows sendBudget, leaving the rest of the 120
+// for heartbeats, which never wait.
 const (
 	sendWindow = 60 * time.Second
 	sendBudget = 110
+	// sendBurst is how many sends may go at once after a quiet spell (an
+	// Identify and the requests that follow it); the remaining
+	// sendBudget-sendBurst spread evenly over the window.
+	sendBurst = 10
 )
 
-// limiter is a token bucket: sendBudget tokens, refilled evenly over a window.
-type limiter struct {
-	mu     sync.Mutex
-	tokens float64
-	last   time.Time
-	now    func() time.Time
-}
+// limiter paces ordinary sends.
+type limiter struct{ bucket *rate.Limiter }
 
 func newLimiter() *limiter {
-	return &limiter{tokens: sendBudget, last: time.Now(), now: time.Now}
+	every := sendWindow / (sendBudget - sendBurst)
+	return &limiter{bucket: rate.NewLimiter(rate.Every(every), sendBurst)}
 }
 
-// take spends a token if one is there, or says how long until one is.
-func (l *limiter) take() (ok bool, wait time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	rate := float64(sendBudget) / sendWindow.Seconds()
-	l.tokens = min(sendBudget, l.tokens+now.Sub(l.last).Seconds()*rate)
-	l.last = now
-	const epsilon = 1e-9 // refills add up in floating point
-	if l.tokens >= 1-epsilon {
-		l.tokens = max(l.tokens-1, 0)
-		return true, 0
-	}
-	return false, max(time.Duration((1-l.tokens)/rate*float64(time.Second)), time.Millisecond)
-}
-
-func (l *limiter) wait(ctx context.Context) error {
-	for {
-		ok, wait := l.take()
-		if ok {
-			return nil
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		}
-	}
-}
+// wait blocks until a send may go, or ctx ends.
+func (l *limiter) wait(ctx context.Context) error { return l.bucket.Wait(ctx) }

@@ -57,7 +57,7 @@ var closeTable = []CloseInfo{
 		"Reconnect and identify to start a new session."},
 	{CloseRateLimited, "Rate limited", "The client sent more than 120 payloads in 60 seconds.", true, false,
 		"Send fewer payloads: at most 120 per minute per connection, heartbeats included."},
-	{CloseSessionTimedOut, "Session timed out", "The session timed out, for example after missed heartbeats.", true, false,
+	{CloseSessionTimedOut, "Session timed out", "The session timed out: it cannot be resumed. Discord does not say what makes a session time out; in the sandbox it is a client that stopped heartbeating.", true, false,
 		"Reconnect and start a new session; keep heartbeating on time."},
 	{CloseInvalidShard, "Invalid shard", "Identify named a shard that does not exist.", false, false,
 		"Send shard as [shard_id, num_shards] with 0 ≤ shard_id < num_shards."},

@@ -209,11 +209,15 @@ func (c *botConn) send(op gateway.Opcode, d any) (gateway.WireFrame, error) {
 		return gateway.WireFrame{}, c.ended
 	}
 	c.flushLocked()
-	_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+	// Stamp the frame before writing it: once the bytes are out, the read
+	// loop may stamp the answer (an ACK) before WriteMessage returns, and a
+	// later stamp here would put the answer before the question.
+	sentAt := time.Now()
+	_ = c.ws.SetWriteDeadline(sentAt.Add(writeWait))
 	if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
 		return gateway.WireFrame{}, fmt.Errorf("sending %s: %w", op.Name(), err)
 	}
-	f := gateway.WireFrame{Conn: c.id, Peer: c.peer, Time: time.Now(), Dir: gateway.Send, Data: c.redact(data), WireSize: len(data)}
+	f := gateway.WireFrame{Conn: c.id, Peer: c.peer, Time: sentAt, Dir: gateway.Send, Data: c.redact(data), WireSize: len(data)}
 	c.emitLocked(f)
 	return f, nil
 }
@@ -291,8 +295,9 @@ func (c *botConn) close(code gateway.CloseCode, reason string) {
 		c.inbox = nil
 		if c.ended == nil {
 			msg := websocket.FormatCloseMessage(int(code), reason)
-			if c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(writeWait)) == nil {
-				c.emitLocked(gateway.WireFrame{Conn: c.id, Peer: c.peer, Time: time.Now(), Dir: gateway.Send,
+			sentAt := time.Now() // before the write, as in send
+			if c.ws.WriteControl(websocket.CloseMessage, msg, sentAt.Add(writeWait)) == nil {
+				c.emitLocked(gateway.WireFrame{Conn: c.id, Peer: c.peer, Time: sentAt, Dir: gateway.Send,
 					Close: &gateway.CloseFrame{Code: code, Reason: reason}, WireSize: len(msg)})
 			}
 		}

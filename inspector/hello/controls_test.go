@@ -246,6 +246,17 @@ func TestHeartbeatsContinueInBackground(t *testing.T) {
 	mustNext(t, w, 5)
 	before := countOp(k.All(), gateway.OpHeartbeatACK, gateway.Recv)
 	waitFor(t, "ACKs in the background after step 4", func() bool { return countOp(k.All(), gateway.OpHeartbeatACK, gateway.Recv) >= before+3 })
+	var lastBeat time.Time
+	for _, f := range k.All() {
+		if p, err := gateway.DecodePayload(f.Data); err == nil && f.Close == nil {
+			switch {
+			case p.Op == gateway.OpHeartbeat && f.Dir == gateway.Send:
+				lastBeat = f.Time
+			case p.Op == gateway.OpHeartbeatACK && f.Time.Before(lastBeat):
+				t.Errorf("an ACK is stamped %s before the beat it answers", lastBeat.Sub(f.Time))
+			}
+		}
+	}
 	s6 := mustNext(t, w, 6)
 	if p := payloadOf(t, s6.Frames[0]); p.T == nil || *p.T != "READY" {
 		t.Fatalf("step 6 = %s", s6.Frames[0].Data)

@@ -179,7 +179,7 @@ func stepReply(ctx context.Context, r *run) ([]gateway.WireFrame, string, error)
 	m := r.memberMsg
 	if m.Content != "!hello" {
 		return nil, "The command framework compares the content with \"!hello\", and \"\" matches nothing, so the hello command never runs and nothing is posted. " +
-			"The bot is online and the message reached it; it simply cannot read it. The fix is the intent (intents.message_content = True, IntentsMessageContent) and, on real Discord, the switch in the Developer Portal.", nil
+			"The bot is online and the message reached it; it simply cannot read it. The fix is the intent (intents.message_content = True, or discordgo's IntentMessageContent) and, on real Discord, the switch in the Developer Portal.", nil
 	}
 	text := "Hello, " + m.Author.Username + "!"
 	path := "/channels/" + m.ChannelID.String() + "/messages"

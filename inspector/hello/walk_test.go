@@ -38,6 +38,9 @@ func TestWalkAllTenSteps(t *testing.T) {
 		payloadOf(t, s4.Frames[1]).Op != gateway.OpHeartbeatACK {
 		t.Fatalf("step 4 frames = %v", s4.Frames)
 	}
+	if s4.Frames[1].Time.Before(s4.Frames[0].Time) {
+		t.Errorf("the ACK is stamped %s before the beat it answers", s4.Frames[0].Time.Sub(s4.Frames[1].Time))
+	}
 	s5 := mustNext(t, w, 5)
 	var id gateway.Identify
 	if p := payloadOf(t, s5.Frames[0]); p.Op != gateway.OpIdentify || json.Unmarshal(p.D, &id) != nil {

@@ -219,6 +219,11 @@ func (rl *relay) noteClient(data []byte) {
 	}
 }
 
+// maxInflatedMessage bounds one decoded gateway message (and its compressed
+// form): a GUILD_CREATE of a very large guild stays well under it. A variable
+// so that tests can show the bound without decoding 64 MiB.
+var maxInflatedMessage = 64 << 20
+
 // upstreamToBot relays the gateway's frames. Text frames and zlib-stream
 // messages pass untouched until READY, whose resume_gateway_url must point
 // at the proxy; a zlib-stream connection is then carried on with the
@@ -227,7 +232,7 @@ func (rl *relay) noteClient(data []byte) {
 // another encoder cannot continue, so the proxy decodes it and sends the bot
 // its own zstd stream of the same messages from the first one on.
 func (rl *relay) upstreamToBot() {
-	inflate := gateway.NewStreamReader(rl.compress, 64<<20, 64<<20)
+	inflate := gateway.NewStreamReader(rl.compress, maxInflatedMessage, maxInflatedMessage)
 	var own compressor // the proxy's own stream to the bot, once it has one
 	if rl.compress == gateway.CompressZstdStream {
 		own = gateway.NewZstdStreamWriter()

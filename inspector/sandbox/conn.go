@@ -58,6 +58,7 @@ type conn struct {
 
 	peer       atomic.Pointer[string]
 	pausedACKs atomic.Bool
+	helloEvery atomic.Int64 // the heartbeat_interval its Hello said (experiments_control.go)
 
 	gatewayURL string // this sandbox's ws:// URL as the client reached it
 	apiVersion int
@@ -97,7 +98,7 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		c.closeWith(code, reason)
 		return
 	}
-	c.enqueue(helloFrame(s.cfg.HeartbeatInterval))
+	c.enqueue(helloFrame(s.helloIntervalFor(c)))
 }
 
 // checkQuery validates the gateway URL's v and encoding. A missing v is
@@ -315,7 +316,7 @@ func (c *conn) readFrame() ([]byte, error) {
 // send its next heartbeat.
 func (c *conn) extendDeadline() {
 	if c.ws != nil {
-		_ = c.ws.SetReadDeadline(time.Now().Add(c.srv.cfg.HeartbeatInterval + c.srv.cfg.HeartbeatGrace))
+		_ = c.ws.SetReadDeadline(time.Now().Add(c.heartbeatDeadline()))
 	}
 }
 

@@ -4,12 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 	"time"
 
 	"gatewaytour/inspector/gateway"
+	"gatewaytour/inspector/hostguard"
 )
 
 // ConnInfo describes one live gateway connection.
@@ -117,6 +117,7 @@ func (s *Server) controlHandler() http.Handler {
 		p := strings.TrimPrefix(r.URL.Path, "/sandbox")
 		seg := strings.Split(strings.Trim(p, "/"), "/")
 		switch {
+		case s.serveExperimentControl(w, r, p): // experiments_control.go
 		case p == "/connections" && r.Method == http.MethodGet:
 			writeJSON(w, http.StatusOK, s.Connections())
 		case p == "/recipe" && r.Method == http.MethodGet:
@@ -133,15 +134,9 @@ func (s *Server) controlHandler() http.Handler {
 
 // sameOrigin refuses a request whose Origin header names another site: a
 // web page elsewhere must not post into the learner's sandbox. Requests
-// without Origin (curl, scripts, bots) are allowed.
-func sameOrigin(r *http.Request) bool {
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return true
-	}
-	u, err := url.Parse(origin)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && strings.EqualFold(u.Host, r.Host)
-}
+// without Origin (curl, scripts, bots) are allowed. The check is the one
+// the web pages use.
+func sameOrigin(r *http.Request) bool { return hostguard.SameOrigin(r) }
 
 func (s *Server) controlConn(w http.ResponseWriter, r *http.Request, id, action string) {
 	var body struct {

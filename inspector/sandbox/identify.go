@@ -30,7 +30,7 @@ func (s *Server) identify(c *conn, d json.RawMessage) (gateway.CloseCode, string
 	if unknown := id.Intents.Unknown(); unknown != 0 {
 		return gateway.CloseInvalidIntents, "intents holds bits that are not intents: " + unknown.String()
 	}
-	if missing := id.Intents & gateway.PrivilegedIntents &^ s.cfg.EnabledPrivileged; missing != 0 {
+	if missing := id.Intents & gateway.PrivilegedIntents &^ s.EnabledPrivileged(); missing != 0 {
 		return gateway.CloseDisallowedIntents, "privileged intent not enabled for the sandbox app: " + missing.String()
 	}
 	if sh := id.Shard; sh != nil && (sh[1] < 1 || sh[0] < 0 || sh[0] >= sh[1]) {
@@ -50,7 +50,7 @@ func (s *Server) identify(c *conn, d json.RawMessage) (gateway.CloseCode, string
 
 	ready := gateway.Ready{
 		V: 10, User: botUser(), SessionID: sess.id, ResumeGatewayURL: c.gatewayURL,
-		Shard: id.Shard, Application: gateway.PartialApplication{ID: ApplicationID, Flags: appFlags(s.cfg.EnabledPrivileged)},
+		Shard: id.Shard, Application: gateway.PartialApplication{ID: ApplicationID, Flags: appFlags(s.EnabledPrivileged())},
 		Guilds: []gateway.UnavailableGuild{}, PrivateChannels: []json.RawMessage{},
 	}
 	if c.apiVersion == 9 {

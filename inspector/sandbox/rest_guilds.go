@@ -130,7 +130,7 @@ func (s *Server) listMembers(c *restCall) {
 		if err != nil {
 			return nil, err
 		}
-		if !s.cfg.EnabledPrivileged.Has(gateway.IntentGuildMembers) {
+		if !s.EnabledPrivileged().Has(gateway.IntentGuildMembers) {
 			return nil, discordErr(gateway.ErrMissingAccess)
 		}
 		sorted := append([]*resident(nil), g.members...)

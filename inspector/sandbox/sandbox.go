@@ -190,6 +190,7 @@ type Server struct {
 	limits *restLimiter
 	apps   *appState // commands and interactions (commands.go, interactions.go), made on first use
 	obs    observers
+	exp    experimentControls // run-time knobs for the lessons' experiments
 
 	activityEvents  atomic.Int64 // scripted events generated, for tests
 	activityWorkers atomic.Int64 // activity goroutines alive, for tests
