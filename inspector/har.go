@@ -127,32 +127,22 @@ func (s *Session) ExportHAR(w io.Writer, target HARTarget) error {
 	var entries []*harEntry
 	sockets := map[string]*harEntry{}
 	started := map[*harEntry]time.Time{}
-	oldest, next := s.Bounds()
-	for from := oldest; from < next; {
-		chunk := s.Records(from, 1024)
-		if len(chunk) == 0 {
-			break
+	_ = s.each(func(r Record) error {
+		if r.OpName == "REST" && r.Op == nil {
+			entries = append(entries, restEntry(r, target.APIBase))
+			return nil
 		}
-		for _, r := range chunk {
-			if r.Index >= next {
-				break
-			}
-			if r.OpName == "REST" && r.Op == nil {
-				entries = append(entries, restEntry(r, target.APIBase))
-				continue
-			}
-			e := sockets[r.Source]
-			if e == nil {
-				e = socketEntry(r.Time, target.GatewayURL)
-				sockets[r.Source] = e
-				started[e] = r.Time
-				entries = append(entries, e)
-			}
-			e.WebSocketMessages = append(e.WebSocketMessages, messageOf(r))
-			e.Time = max(e.Time, float64(r.Time.Sub(started[e]).Microseconds())/1000)
+		e := sockets[r.Source]
+		if e == nil {
+			e = socketEntry(r.Time, target.GatewayURL)
+			sockets[r.Source] = e
+			started[e] = r.Time
+			entries = append(entries, e)
 		}
-		from = chunk[len(chunk)-1].Index + 1
-	}
+		e.WebSocketMessages = append(e.WebSocketMessages, messageOf(r))
+		e.Time = max(e.Time, float64(r.Time.Sub(started[e]).Microseconds())/1000)
+		return nil
+	})
 	file := harFile{Log: harLog{Version: "1.2", Creator: harCreator{Name: target.Creator, Version: target.Version}, Entries: []harEntry{}}}
 	for _, e := range entries {
 		file.Log.Entries = append(file.Log.Entries, *e)

@@ -23,12 +23,26 @@ func WriteRecord(w io.Writer, r Record) error {
 
 // ExportNDJSON writes every record the session holds, oldest first.
 func (s *Session) ExportNDJSON(w io.Writer) error {
-	oldest, next := s.Bounds()
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	// Copy in chunks so a huge session is never duplicated in memory and
-	// Add is not held up for the whole export.
+	err := s.each(func(r Record) error {
+		if err := enc.Encode(r); err != nil {
+			return fmt.Errorf("inspector: export record %d: %w", r.Index, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// each calls fn for every record the session holds now, oldest first,
+// stopping at fn's first error. It copies in chunks, so a huge session is
+// never duplicated in memory and Ingest is not held up for a whole export.
+func (s *Session) each(fn func(Record) error) error {
+	oldest, next := s.Bounds()
 	for from := oldest; from < next; {
 		chunk := s.Records(from, 1024)
 		if len(chunk) == 0 {
@@ -36,15 +50,15 @@ func (s *Session) ExportNDJSON(w io.Writer) error {
 		}
 		for _, r := range chunk {
 			if r.Index >= next {
-				break
+				return nil
 			}
-			if err := enc.Encode(r); err != nil {
-				return fmt.Errorf("inspector: export record %d: %w", r.Index, err)
+			if err := fn(r); err != nil {
+				return err
 			}
 		}
 		from = chunk[len(chunk)-1].Index + 1
 	}
-	return bw.Flush()
+	return nil
 }
 
 // LineError is one line of an import that could not be read.

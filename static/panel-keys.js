@@ -59,11 +59,14 @@
     });
   });
 
-  // After the detail pane drew a frame, its first object joins the tab
-  // order. The pane's own "select" handler runs first (it loaded first).
-  P.on("select", () => {
-    if (!pane) return;
+  // Once the detail pane holds objects, the first joins the tab order. The
+  // tree is built in a task of its own and opens lazily, so this watches
+  // the pane rather than the selection: whenever objects appear and none is
+  // a Tab stop yet, the first becomes one.
+  function ensureTabStop() {
+    if (pane.querySelector('.obj[tabindex="0"]')) return;
     const first = pane.querySelector(".obj[data-path]");
     if (first) makeCurrent(first);
-  });
+  }
+  P.on("ready", () => new MutationObserver(ensureTabStop).observe(pane, { childList: true, subtree: true }));
 })();

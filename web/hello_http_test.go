@@ -19,7 +19,7 @@ func newHelloServer(t testing.TB, course *lessons.Course, idle time.Duration) *p
 	return startPanelServer(t, course, func(cfg *Config, base string, sb *sandbox.Server) {
 		walks := hello.NewWalks(hello.Config{BaseURL: base, Sandbox: sb}, idle)
 		t.Cleanup(walks.Close)
-		cfg.Hello, cfg.HelloIdle = walks, idle
+		cfg.Hello = walks
 	})
 }
 

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"time"
-
 	"gatewaytour/inspector/hello"
 	"gatewaytour/inspector/live"
 )
@@ -23,7 +21,7 @@ type helloTabs struct {
 
 // newHelloTabs serves walks from the registry; the registry's own idle
 // timeout ends them, so the idle time given here is not used again.
-func newHelloTabs(walks *hello.Walks, hub *live.Hub, _ time.Duration) *helloTabs {
+func newHelloTabs(walks *hello.Walks, hub *live.Hub) *helloTabs {
 	return &helloTabs{walks: walks, hub: hub}
 }
 

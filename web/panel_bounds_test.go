@@ -18,8 +18,8 @@ import (
 
 	"gatewaytour/inspector"
 	"gatewaytour/inspector/gateway"
-	"gatewaytour/inspector/sandbox"
 	"gatewaytour/inspector/httpserver"
+	"gatewaytour/inspector/sandbox"
 )
 
 // withTimeouts serves p's site on a second loopback server built as every

@@ -9,9 +9,9 @@ import (
 )
 
 // How a reader points their own bot at the sandbox: the page's "Connect
-// your bot" dialog reads GET /panel/join, and the command line prints
-// JoinRecipe. Both are built from the sandbox's Recipe and the libraries'
-// lines in inspector/gateway, so the words live in one place.
+// your bot" dialog reads GET /panel/join, and the command line prints the
+// sandbox's Recipe. Both are built from the libraries' lines in
+// inspector/gateway, so the words live in one place.
 
 // joinInfo is the body of GET /panel/join.
 type joinInfo struct {
@@ -19,21 +19,12 @@ type joinInfo struct {
 	Gateway   string        `json:"gateway"` // the gateway's websocket URL
 	Token     string        `json:"token"`   // the sandbox's own token, not a secret
 	Libraries []joinLibrary `json:"libraries"`
-	Recipe    string        `json:"recipe"` // JoinRecipe's text, to copy whole
+	Recipe    string        `json:"recipe"` // sandbox.Recipe's text, to copy whole
 }
 
 type joinLibrary struct {
 	Name    string `json:"name"`
 	Snippet string `json:"snippet"`
-}
-
-// JoinRecipe is everything needed to point discord.py, discordgo or
-// discord.js at the sandbox served at base (e.g. "http://127.0.0.1:8080"):
-// its URLs, its token and each library's lines.
-func JoinRecipe(base string) string {
-	base = strings.TrimRight(base, "/")
-	return sandbox.Recipe(base) + "\ndiscord.js — create the client with the sandbox's REST base:\n\n" +
-		gateway.DiscordJSSnippet(base) + "    client.login(\"" + sandbox.Token + "\");\n"
 }
 
 func joinFor(base string) joinInfo {
@@ -48,7 +39,7 @@ func joinFor(base string) joinInfo {
 			{Name: "discordgo", Snippet: dedent(golang)},
 			{Name: "discord.js", Snippet: dedent(gateway.DiscordJSSnippet(base))},
 		},
-		Recipe: JoinRecipe(base),
+		Recipe: sandbox.Recipe(base),
 	}
 }
 

@@ -52,6 +52,10 @@ func (s *Server) serveRecording(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, live.ErrClosed):
 		writeError(w, r, http.StatusServiceUnavailable, "%v", err)
 	default:
+		if kind == "a HAR file" {
+			writeError(w, r, http.StatusBadRequest, "could not open the HAR file: %s", truncate(err.Error(), 400))
+			return
+		}
 		writeError(w, r, http.StatusBadRequest, "not %s this panel can read: %s", kind, truncate(err.Error(), 400))
 	}
 }

@@ -174,7 +174,7 @@ func TestRecordingWithManyBadLinesCountsThem(t *testing.T) {
 	}
 	long := strings.Repeat("x", live.MaxRecordingLine+10) + "\n" + recordingFile(t, 2, 10).String()
 	status, _, answer = p.request(t, http.MethodPost, "/panel/recording", long, csrfHeader, p.csrfToken(t))
-	if status != http.StatusBadRequest || !strings.Contains(answer, "1 of 3 lines") || !strings.Contains(answer, "longer than 8 MB") {
+	if status != http.StatusBadRequest || !strings.Contains(answer, "1 of 3 lines") || !strings.Contains(answer, fmt.Sprintf("longer than %d MB", live.MaxRecordingLine>>20)) {
 		t.Errorf("a line past the bound: %d %q", status, answer)
 	}
 }

@@ -37,9 +37,6 @@ type Config struct {
 	// with a panel stream of its own (so it needs Live too). Without it the
 	// stepper's routes answer 503 and the lesson shows no stepper.
 	Hello *hello.Walks
-	// HelloIdle ends a tab's walk and lets its stream go after this long
-	// unused; give it the idle time Hello was made with (default 15 min).
-	HelloIdle time.Duration
 
 	// eventWriteTimeout overrides the event stream's per-write deadline
 	// (tests shorten it); zero means eventWriteTimeout.
@@ -100,7 +97,7 @@ func New(cfg Config) (*Server, error) {
 		eventWriteTimeout: cfg.eventWriteTimeout,
 	}
 	if cfg.Hello != nil && cfg.Live != nil {
-		s.hello = newHelloTabs(cfg.Hello, cfg.Live, cfg.HelloIdle)
+		s.hello = newHelloTabs(cfg.Hello, cfg.Live)
 	}
 	c := chrome{Product: cfg.Product, Assets: assets.links(), Lessons: cfg.Course.Lessons, CSRF: csrf, HasLive: cfg.Live != nil, HasHello: s.hello != nil, Panel: newPanelData()}
 	if err := s.renderPages(c); err != nil {

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"gatewaytour/web"
+	"gatewaytour/inspector/sandbox"
 )
 
 // A reader who runs `gatewaytour sandbox` while the course is running gets
@@ -34,10 +34,10 @@ func busyPortSentence(addr string, err error) (sentence string, ok bool) {
 	switch probe(base) {
 	case heldByCourse:
 		return fmt.Sprintf("%s is already in use by the course: gatewaytour already serves a sandbox there, with the live panel at %s/. "+
-			"Point your bot at it; no second sandbox is needed (its traffic would never reach the panel).\n\n%s", addr, base, web.JoinRecipe(base)), true
+			"Point your bot at it; no second sandbox is needed (its traffic would never reach the panel).\n\n%s", addr, base, sandbox.Recipe(base)), true
 	case heldBySandbox:
 		return fmt.Sprintf("%s is already in use by another gatewaytour sandbox. Point your bot at it, or pick another port with -addr 127.0.0.1:PORT.\n\n%s",
-			addr, web.JoinRecipe(base)), true
+			addr, sandbox.Recipe(base)), true
 	}
 	return fmt.Sprintf("%s is already in use by another program: pick another port with -addr 127.0.0.1:PORT.", addr), true
 }

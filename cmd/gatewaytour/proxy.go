@@ -16,10 +16,10 @@ import (
 	"syscall"
 
 	"gatewaytour/inspector/gateway"
-	"gatewaytour/inspector/proxy"
-	"gatewaytour/inspector/watch"
 	"gatewaytour/inspector/hostguard"
 	"gatewaytour/inspector/httpserver"
+	"gatewaytour/inspector/proxy"
+	"gatewaytour/inspector/watch"
 )
 
 // runProxy passes a bot's traffic through to Discord (or another upstream)

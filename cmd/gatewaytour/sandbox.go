@@ -16,10 +16,9 @@ import (
 	"time"
 
 	"gatewaytour/inspector/gateway"
-	"gatewaytour/inspector/sandbox"
 	"gatewaytour/inspector/hostguard"
 	"gatewaytour/inspector/httpserver"
-	"gatewaytour/web"
+	"gatewaytour/inspector/sandbox"
 )
 
 // privilegedFlag reads which privileged intents the sandbox app has
@@ -120,7 +119,7 @@ func serveSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	warnIfExposed(stderr, *addr)
 	base := strings.TrimSuffix(browserURL(listener.Addr()), "/")
-	fmt.Fprintf(stdout, "The sandbox, a local Discord, is serving at %s\n\n%s\n", base, web.JoinRecipe(base))
+	fmt.Fprintf(stdout, "The sandbox, a local Discord, is serving at %s\n\n%s\n", base, sandbox.Recipe(base))
 	return serveUntilDone(ctx, listener, sb.Handler(), *allowHosts, log, stderr)
 }
 

@@ -90,7 +90,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// of its own on this server's sandbox. Walks close before the hub.
 	walks := hello.NewWalks(hello.Config{BaseURL: strings.TrimSuffix(url, "/"), Sandbox: sb}, helloIdle)
 	defer walks.Close()
-	site, err := web.New(web.Config{Course: course, Live: hub, Logger: log, Hello: walks, HelloIdle: helloIdle})
+	site, err := web.New(web.Config{Course: course, Live: hub, Logger: log, Hello: walks})
 	if err != nil {
 		log.Error("the pages could not be built", "err", err)
 		return 1
@@ -100,7 +100,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	fmt.Fprintf(stdout, "gatewaytour is serving the course at %s\n", url)
 	fmt.Fprintf(stdout, "The sandbox, a local Discord, is on the same port; to watch your own bot in the panel, point it there:\n\n%s\n",
-		web.JoinRecipe(strings.TrimSuffix(url, "/")))
+		sandbox.Recipe(strings.TrimSuffix(url, "/")))
 
 	if *open {
 		if err := openBrowser(url); err != nil {

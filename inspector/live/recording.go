@@ -23,9 +23,10 @@ const (
 	MaxRecordingBytes = 64 << 20
 	// MaxRecordingFrames: lines holding a record, blank lines aside.
 	MaxRecordingFrames = 200_000
-	// MaxRecordingLine: far above the largest frame the gateway sends (a
-	// big guild's GUILD_CREATE).
-	MaxRecordingLine = 8 << 20
+	// MaxRecordingLine: above the largest record a frame makes: a big
+	// guild's 5 MB GUILD_CREATE, with a term for each of its 25,000 members,
+	// is a record of over 10 MB.
+	MaxRecordingLine = 32 << 20
 	// MaxRecordings is how many recordings the hub keeps at once.
 	MaxRecordings = 8
 )

@@ -22,6 +22,7 @@ func openDiscordgo(t *testing.T, baseURL string, intents discordgo.Intent) *disc
 	}
 	dg.LogLevel = discordgo.LogError
 	dg.Identify.Intents = intents
+	dg.SyncEvents = true // handlers after discordgo's State, not racing it (see TestDiscordgoFollowsTheLivingWorld)
 	ready := make(chan struct{})
 	var once sync.Once
 	dg.AddHandler(func(_ *discordgo.Session, _ *discordgo.Ready) { once.Do(func() { close(ready) }) })

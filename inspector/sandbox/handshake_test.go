@@ -80,7 +80,7 @@ func TestReadyAndGuildCreate(t *testing.T) {
 	g := decode[gateway.Guild](t, gc.D)
 	// Without GUILD_PRESENCES only the bot and members in voice are listed,
 	// while member_count is the true count: libraries see they must chunk.
-	if g.ID != GuildID || g.Large || g.Unavailable || g.MemberCount != 6 || len(g.Members) != 2 || len(g.VoiceStates) != 1 {
+	if g.ID != GuildID || g.Large || g.Unavailable || g.MemberCount != 6 || len(g.Members) != 3 || len(g.VoiceStates) != 2 {
 		t.Fatalf("guild header wrong: id %s large %v members %d count %d voice %d", g.ID, g.Large, len(g.Members), g.MemberCount, len(g.VoiceStates))
 	}
 	community := decode[gateway.Guild](t, c.expect(gateway.OpDispatch, "GUILD_CREATE").D)

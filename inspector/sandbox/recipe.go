@@ -13,7 +13,7 @@ func Recipe(baseURL string) string {
 	base := strings.TrimRight(baseURL, "/")
 	py, golang := gateway.LibrarySnippets(base)
 	ws := "ws" + strings.TrimPrefix(base, "http") + "/gateway"
-	r := strings.NewReplacer("{BASE}", base, "{WS}", ws, "{TOKEN}", Token, "{PY}", py, "{GO}", golang,
+	r := strings.NewReplacer("{BASE}", base, "{WS}", ws, "{TOKEN}", Token, "{PY}", py, "{GO}", golang, "{JS}", gateway.DiscordJSSnippet(base),
 		"{GENERAL}", GeneralChannelID.String(), "{BOTCMDS}", BotCommandsID.String())
 	return r.Replace(recipeText)
 }
@@ -35,6 +35,10 @@ discordgo — set these package variables before session.Open():
 
 {GO}
     session, err := discordgo.New("Bot {TOKEN}")
+
+discord.js — create the client with the sandbox's REST base:
+
+{JS}    client.login("{TOKEN}");
 
 Post as a member (what your bot will see), e.g. from a shell:
 

@@ -111,7 +111,9 @@ func homeGuild() *guildState {
 	g.channels[5].ch.Topic = nil
 	g.channels[5].ch.Bitrate, g.channels[5].ch.UserLimit = intp(64000), intp(10)
 	g.add(botUser(), []gateway.Snowflake{BotRoleID}, "online", nil)
-	g.add(human(DefaultMemberID, "ada", "Ada"), []gateway.Snowflake{ModeratorRoleID, MemberRoleID}, "online", &gateway.Activity{Name: "Custom Status", Type: 4, State: str("reading gateway frames")})
+	// Ada ("you") sits in the Lounge with Linus: members in voice are listed
+	// in GUILD_CREATE even without GUILD_PRESENCES.
+	g.add(human(DefaultMemberID, "ada", "Ada"), []gateway.Snowflake{ModeratorRoleID, MemberRoleID}, "online", &gateway.Activity{Name: "Custom Status", Type: 4, State: str("reading gateway frames")}).voice = VoiceChannelID
 	g.add(human(1315649146060931072, "grace", "Grace"), []gateway.Snowflake{MemberRoleID}, "online", nil)
 	linus := g.add(human(1330809038438531072, "linus", "Linus"), []gateway.Snowflake{MemberRoleID}, "idle", &gateway.Activity{Name: "a kernel build", Type: 3})
 	linus.voice = VoiceChannelID
