@@ -37,10 +37,11 @@ var protocolTables = map[string]func() dataTable{
 	"close-codes": closeCodeTable,
 	"intents":     intentTable,
 	"events":      eventTable,
+	"permissions": permissionTable,
 }
 
 func protocolTableNames() []string {
-	return []string{"opcodes", "close-codes", "intents", "events"}
+	return []string{"opcodes", "close-codes", "intents", "events", "permissions"}
 }
 
 func one(s string) []string { return []string{s} }
@@ -68,6 +69,19 @@ func opcodeTable() dataTable {
 	t := dataTable{Name: "opcodes", Columns: []column{{"op", true}, {"name", false}, {"direction", false}, {"meaning", false}}}
 	for _, op := range gateway.Opcodes() {
 		t.Rows = append(t.Rows, [][]string{one(strconv.Itoa(int(op.Op))), one(op.Name), one(directionText(op.Dir)), one(op.Meaning)})
+	}
+	return t
+}
+
+// permissionTable lists every permission bit inspector/gateway names, in
+// bit order, with the shift and the decimal value a bitfield adds up.
+func permissionTable() dataTable {
+	t := dataTable{Name: "permissions", Columns: []column{{"bit", true}, {"value", true}, {"name", true}}}
+	for shift := 0; shift < 64; shift++ {
+		bit := gateway.Permissions(1) << shift
+		if name := bit.String(); bit&gateway.AllPermissions != 0 {
+			t.Rows = append(t.Rows, [][]string{one("1 << " + strconv.Itoa(shift)), one(bit.Wire()), one(name)})
+		}
 	}
 	return t
 }

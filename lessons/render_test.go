@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -164,6 +165,24 @@ func TestProtocolTablesFollowTheProtocolPackage(t *testing.T) {
 				(rows[i][3] == "yes") != in.Privileged || rows[i][4] != strings.Join(in.Events, ", ") {
 				t.Errorf("row %d = %q, want intent %+v", i, rows[i], in)
 			}
+		}
+	})
+	t.Run("permissions", func(t *testing.T) {
+		rows := tableRows(t, renderOne(t, "```protocol\npermissions\n```\n").HTML, "protocol-permissions")
+		var sum uint64
+		for i, row := range rows {
+			value, err := strconv.ParseUint(row[1], 10, 64)
+			shift, _ := strconv.Atoi(strings.TrimPrefix(row[0], "1 << "))
+			if err != nil || value != 1<<shift || row[2] != gateway.Permissions(value).String() || sum&value != 0 {
+				t.Errorf("row %d = %q: not one named bit, shown once", i, row)
+			}
+			sum |= value
+		}
+		if gateway.Permissions(sum) != gateway.AllPermissions {
+			t.Errorf("the rows add up to %d, but the gateway names %d", sum, uint64(gateway.AllPermissions))
+		}
+		if !strings.Contains(fmt.Sprint(rows), "1 << 51 2251799813685248 PIN_MESSAGES") {
+			t.Errorf("PIN_MESSAGES, split from MANAGE_MESSAGES, is not bit 51: %q", rows)
 		}
 	})
 	t.Run("events", func(t *testing.T) {

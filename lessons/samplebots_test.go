@@ -138,6 +138,7 @@ func runLessonBot(t *testing.T, bot sample, samples []sample) {
 			return false
 		})
 	}
+	answered += runSlashExchanges(t, bot, out, ts.URL)
 	if answered == 0 && !strings.Contains(bot.Code, "Logged in as") {
 		t.Errorf("%s: the bot neither prints that it logged in nor answers a command the tests know, so nothing checks what it does", bot.where())
 	}

@@ -34,7 +34,7 @@ func sandboxNames(t *testing.T) map[string][]string {
 	}
 	defer ws.Close()
 	identify := map[string]any{"op": 2, "d": map[string]any{
-		"token": sandbox.Token, "intents": gateway.IntentGuilds | gateway.IntentGuildMembers,
+		"token": sandbox.Token, "intents": gateway.IntentGuilds | gateway.IntentGuildMembers | gateway.IntentGuildPresences,
 		"properties": map[string]string{"os": "linux", "browser": "gatewaytour lessons test", "device": "gatewaytour lessons test"},
 	}}
 	if err := ws.WriteJSON(identify); err != nil {

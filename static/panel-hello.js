@@ -1,6 +1,7 @@
-// Gateway Tour, the hello-world lesson: its discord.py and discordgo
-// programs in tabs, and the stepper that walks a real hello-world bot
-// through the sandbox one step at a time. Each tab walks its own bot, whose
+// Gateway Tour, the hello-world lessons: their discord.py, discordgo (and
+// discord.js) programs in tabs, and the stepper that walks a real
+// hello-world bot through the sandbox one step at a time; the modern
+// lesson's stepper (data-slash) walks /hello as a slash command. Each tab walks its own bot, whose
 // frames go to a panel stream of its own; the panel switches to it, and
 // each step highlights its lines of code and selects its frames.
 //
@@ -14,7 +15,7 @@
   const { el } = P;
   const KEY = "gatewaytour.helloWalk";
   const LANG_KEY = "gatewaytour.codeLang";
-  const LANGS = [["python", "discord.py"], ["go", "Go (discordgo)"]];
+  const LANGS = [["python", "discord.py"], ["go", "Go (discordgo)"], ["js", "discord.js"]];
 
   // The walk outlives lesson swaps (nav.js), so it lives here, not in the DOM.
   const walk = { id: "", stream: "", step: null, busy: false, error: "" };
@@ -38,17 +39,28 @@
     return block?.classList.contains("code-block") ? block.querySelector("pre > code") : null;
   }
 
+  // programsFrom lists the blocks that follow first in LANGS order: a
+  // python block, then go, then optionally js.
+  function programsFrom(first) {
+    const blocks = [];
+    for (let block = first; block && blocks.length < LANGS.length; block = block.nextElementSibling) {
+      if (!codeOf(block)?.classList.contains("language-" + LANGS[blocks.length][0])) break;
+      blocks.push(block);
+    }
+    return blocks;
+  }
+
   function setupTabs() {
     for (const first of document.querySelectorAll(".prose > .code-block")) {
-      const second = first.nextElementSibling;
-      if (!codeOf(first)?.classList.contains("language-python") || !codeOf(second)?.classList.contains("language-go")) continue;
+      const blocks = programsFrom(first);
+      if (blocks.length < 2) continue;
       const group = el("div", "code-tabs");
       const list = el("div", "code-tablist");
       list.setAttribute("role", "tablist");
       list.setAttribute("aria-label", "Language");
       first.before(group);
       const tabs = [];
-      [first, second].forEach((block, i) => {
+      blocks.forEach((block, i) => {
         const [lang, label] = LANGS[i];
         const tab = el("button", "code-tab", label);
         tab.type = "button";
@@ -72,9 +84,12 @@
         tabs.push(tab);
       });
       list.append(...tabs);
-      group.append(list, first, second);
+      group.append(list, ...blocks);
       let lang = "python";
-      try { lang = localStorage.getItem(LANG_KEY) === "go" ? "go" : "python"; } catch { /* default */ }
+      try {
+        const saved = localStorage.getItem(LANG_KEY);
+        if (tabs.some((tab) => tab.dataset.lang === saved)) lang = saved;
+      } catch { /* default */ }
       showTab(group, lang, false);
     }
   }
@@ -117,13 +132,21 @@
     // Below the programs it steps through.
     const tabs = document.querySelector(".prose .code-tabs");
     if (tabs) tabs.after(box);
+    // A walk of the other kind (the reader came from the other hello-world
+    // lesson) is ended: this page's stepper starts its own.
+    if (walk.id && !!walk.step?.slash !== isSlash()) {
+      endWalk(walk.id);
+      remember("");
+      Object.assign(walk, { id: "", stream: "", step: null, error: "" });
+    }
     const dots = $("hs-dots");
-    for (let i = 1; i <= 10; i++) dots.append(el("li", "hs-dot"));
+    const steps = Number(box.dataset.steps) || 10;
+    for (let i = 1; i <= steps; i++) dots.append(el("li", "hs-dot"));
     $("hs-start").addEventListener("click", start);
     $("hs-next").addEventListener("click", () => act("next"));
     $("hs-back").addEventListener("click", () => act("back"));
-    $("hs-restart").addEventListener("click", () => act("restart", { without_message_content: $("hs-no-content").checked }));
-    $("hs-no-content").addEventListener("change", replay);
+    $("hs-restart").addEventListener("click", () => act("restart", { without_message_content: noContent() }));
+    $("hs-no-content")?.addEventListener("change", replay);
     box.hidden = false;
     render();
   }
@@ -134,15 +157,18 @@
     const step = walk.step;
     const started = !!walk.id;
     const n = step ? step.n : 0;
-    const total = step?.total || 10;
+    const total = step?.total || Number(box.dataset.steps) || 10;
     $("hs-start").hidden = started;
     $("hs-next").hidden = !started;
     $("hs-next").disabled = walk.busy || n >= total;
     $("hs-back").disabled = walk.busy || !started || n === 0;
     $("hs-restart").disabled = walk.busy || !started;
     $("hs-start").disabled = walk.busy;
-    $("hs-no-content").disabled = walk.busy;
-    if (step) $("hs-no-content").checked = step.without_message_content;
+    const toggle = $("hs-no-content");
+    if (toggle) {
+      toggle.disabled = walk.busy;
+      if (step) toggle.checked = step.without_message_content;
+    }
     box.classList.toggle("busy", walk.busy);
     box.dataset.step = String(n);
     $("hs-progress").textContent = !started ? "Not started" : walk.busy ? "Working…" :
@@ -164,6 +190,10 @@
     highlight(n > 0 ? step : null);
   }
 
+  // isSlash says whether this page's stepper walks the modern hello-world.
+  const isSlash = () => !!$("hello-stepper")?.hasAttribute("data-slash");
+  const noContent = () => $("hs-no-content")?.checked || false;
+
   async function request(path, body) {
     walk.busy = true;
     walk.error = "";
@@ -176,7 +206,7 @@
   }
 
   async function start() {
-    const answer = await request("/hello/walks", { without_message_content: $("hs-no-content")?.checked || false });
+    const answer = await request("/hello/walks", { without_message_content: noContent(), slash: isSlash() });
     if (answer.ok) {
       walk.id = answer.data.walk;
       walk.stream = answer.data.stream;
@@ -214,7 +244,7 @@
   async function replay() {
     if (!walk.id) return;
     const target = walk.step ? walk.step.n : 0;
-    if (!(await act("restart", { without_message_content: $("hs-no-content").checked }))) return;
+    if (!(await act("restart", { without_message_content: noContent() }))) return;
     while (walk.step && walk.step.n < target) {
       if (!(await act("next"))) return;
     }

@@ -14,7 +14,7 @@ import (
 // The stepper's routes, same-origin and CSRF-checked like the panel's
 // writes:
 //
-//	POST /hello/walks               {"without_message_content":bool}? → {"walk","stream","step"}
+//	POST /hello/walks               {"without_message_content":bool,"slash":bool}? → {"walk","stream","step"}
 //	POST /hello/walks/{id}/next     → step
 //	POST /hello/walks/{id}/back     → step
 //	POST /hello/walks/{id}/restart  {"without_message_content":bool} → step
@@ -36,6 +36,8 @@ func (s *Server) helloRoutes() {
 // helloOptions is the body of start and restart.
 type helloOptions struct {
 	WithoutMessageContent bool `json:"without_message_content"`
+	// Slash walks the modern hello-world (a slash command, intents 0).
+	Slash bool `json:"slash"`
 }
 
 // helloStep is what every step route answers.
@@ -48,6 +50,7 @@ type helloStep struct {
 	// Finished says Next was pressed after the last step.
 	Finished              bool   `json:"finished,omitempty"`
 	WithoutMessageContent bool   `json:"without_message_content"`
+	Slash                 bool   `json:"slash"`
 	Error                 string `json:"error,omitempty"`
 }
 
@@ -95,7 +98,7 @@ func (s *Server) serveHelloStart(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	tab, err := s.hello.start(hello.Options{WithoutMessageContent: opts.WithoutMessageContent})
+	tab, err := s.hello.start(hello.Options{WithoutMessageContent: opts.WithoutMessageContent && !opts.Slash, Slash: opts.Slash})
 	if errors.Is(err, hello.ErrTooManyWalks) {
 		w.Header().Set("Retry-After", "60")
 		writeError(w, r, http.StatusServiceUnavailable, "could not start a walk: %s", strings.TrimPrefix(err.Error(), "hello: "))
@@ -134,7 +137,9 @@ func (s *Server) serveHelloStep(w http.ResponseWriter, r *http.Request) {
 	case "back":
 		step, err = tab.walk.Back(ctx)
 	case "restart":
-		step, err = tab.walk.RestartWith(ctx, hello.Options{WithoutMessageContent: opts.WithoutMessageContent})
+		// A restart keeps the walk's kind; only the classic one has the toggle.
+		slash := tab.walk.Options().Slash
+		step, err = tab.walk.RestartWith(ctx, hello.Options{WithoutMessageContent: opts.WithoutMessageContent && !slash, Slash: slash})
 	}
 	answer := describeStep(tab, step)
 	switch {
@@ -171,8 +176,9 @@ func describeStep(tab *helloTab, step hello.Step) helloStep {
 	if frames == nil {
 		frames = []int64{}
 	}
-	return helloStep{Step: step, Frames: frames, Performed: tab.walk.Performed(), Total: hello.Steps,
-		WithoutMessageContent: tab.walk.Options().WithoutMessageContent}
+	opts := tab.walk.Options()
+	return helloStep{Step: step, Frames: frames, Performed: tab.walk.Performed(), Total: tab.walk.Total(),
+		WithoutMessageContent: opts.WithoutMessageContent, Slash: opts.Slash}
 }
 
 func lastSegment(path string) string {

@@ -8,13 +8,35 @@ package web
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
+import (
+	"strconv"
+
+	"gatewaytour/inspector/hello"
+)
+
 // helloLessonSlug is the lesson that carries the stepper.
 const helloLessonSlug = "hello-world"
 
+// helloSlashLessonSlug is the lesson that carries the modern walk's
+// stepper: /hello as a slash command, intents 0.
+const helloSlashLessonSlug = "hello-slash"
+
+// hasStepper says whether a lesson carries a stepper.
+func hasStepper(slug string) bool { return slug == helloLessonSlug || slug == helloSlashLessonSlug }
+
+// stepperSteps is how many steps the stepper's walk has, for its dots.
+func stepperSteps(slash bool) string {
+	if slash {
+		return strconv.Itoa(hello.SlashSteps)
+	}
+	return strconv.Itoa(hello.Steps)
+}
+
 // helloStepper is the hello-world lesson's stepper. It needs the browser
 // script (each step is a request, and the panel shows its frames), so it
-// starts hidden and panel-hello.js shows it below the bot's code.
-func helloStepper() templ.Component {
+// starts hidden and panel-hello.js shows it below the bot's code. The
+// modern walk (slash) has no MESSAGE_CONTENT to leave out, so no toggle.
+func helloStepper(slash bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -35,7 +57,40 @@ func helloStepper() templ.Component {
 			templ_7745c5c3_Var1 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section id=\"hello-stepper\" class=\"hello-stepper\" aria-labelledby=\"hs-heading\" hidden><div class=\"hs-head\"><p id=\"hs-heading\" class=\"hs-heading\">Run it, step by step</p><span id=\"hs-progress\" class=\"hs-progress\">Not started</span></div><ol id=\"hs-dots\" class=\"hs-dots\" aria-hidden=\"true\"></ol><div class=\"hs-step\" aria-live=\"polite\"><p id=\"hs-step-title\" class=\"hs-step-title\">A hello-world bot, ready to log in to the sandbox</p><p id=\"hs-step-text\" class=\"hs-step-text\">Press Start, then Next: each press performs one real step against the sandbox, the panel shows its frames as they cross the wire, and the lines of code responsible light up above.</p></div><p id=\"hs-error\" class=\"hs-error\" role=\"alert\" hidden></p><div class=\"hs-controls\"><button type=\"button\" id=\"hs-start\" class=\"button hs-primary\">Start</button> <button type=\"button\" id=\"hs-back\" class=\"button\" disabled>← Back</button> <button type=\"button\" id=\"hs-next\" class=\"button hs-primary\" hidden disabled>Next →</button> <button type=\"button\" id=\"hs-restart\" class=\"button\" disabled>Restart</button> <label class=\"hs-toggle\" title=\"Replays the walk with an Identify that leaves MESSAGE_CONTENT out\"><input type=\"checkbox\" id=\"hs-no-content\"> <span>Without MESSAGE_CONTENT</span></label></div></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section id=\"hello-stepper\" class=\"hello-stepper\" aria-labelledby=\"hs-heading\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		if slash {
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " data-slash")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, " data-steps=\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var2 string
+		templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs(stepperSteps(slash))
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `hello.templ`, Line: 32, Col: 134}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var2))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "\" hidden><div class=\"hs-head\"><p id=\"hs-heading\" class=\"hs-heading\">Run it, step by step</p><span id=\"hs-progress\" class=\"hs-progress\">Not started</span></div><ol id=\"hs-dots\" class=\"hs-dots\" aria-hidden=\"true\"></ol><div class=\"hs-step\" aria-live=\"polite\"><p id=\"hs-step-title\" class=\"hs-step-title\">A hello-world bot, ready to log in to the sandbox</p><p id=\"hs-step-text\" class=\"hs-step-text\">Press Start, then Next: each press performs one real step against the sandbox, the panel shows its frames as they cross the wire, and the lines of code responsible light up above.</p></div><p id=\"hs-error\" class=\"hs-error\" role=\"alert\" hidden></p><div class=\"hs-controls\"><button type=\"button\" id=\"hs-start\" class=\"button hs-primary\">Start</button> <button type=\"button\" id=\"hs-back\" class=\"button\" disabled>← Back</button> <button type=\"button\" id=\"hs-next\" class=\"button hs-primary\" hidden disabled>Next →</button> <button type=\"button\" id=\"hs-restart\" class=\"button\" disabled>Restart</button> ")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		if !slash {
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<label class=\"hs-toggle\" title=\"Replays the walk with an Identify that leaves MESSAGE_CONTENT out\"><input type=\"checkbox\" id=\"hs-no-content\"> <span>Without MESSAGE_CONTENT</span></label>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "</div></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -180,8 +180,8 @@ func lessonMain(c chrome, v lessonView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if c.HasHello && v.Lesson.Slug == helloLessonSlug {
-			templ_7745c5c3_Err = helloStepper().Render(ctx, templ_7745c5c3_Buffer)
+		if c.HasHello && hasStepper(v.Lesson.Slug) {
+			templ_7745c5c3_Err = helloStepper(v.Lesson.Slug == helloSlashLessonSlug).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

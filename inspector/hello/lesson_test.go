@@ -10,7 +10,13 @@ import (
 // blocks, one string per line, so lesson and stepper cannot drift apart.
 func lessonPrograms(t *testing.T) map[string][]string {
 	t.Helper()
-	text, err := os.ReadFile("../../lessons/09-hello-world.md")
+	return programsIn(t, "../../lessons/09-hello-world.md")
+}
+
+// programsIn reads a lesson's first code block of each language.
+func programsIn(t *testing.T, file string) map[string][]string {
+	t.Helper()
+	text, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,7 @@ type run struct {
 	channel    string
 	memberMsg  gateway.Message
 	replyID    gateway.Snowflake
+	slash      slashState
 }
 
 func newRun(cfg Config, opts Options) *run {
@@ -45,6 +46,9 @@ func newRun(cfg Config, opts Options) *run {
 }
 
 func (r *run) intents() gateway.Intents {
+	if r.opts.Slash {
+		return 0 // interactions need no intent
+	}
 	in := gateway.IntentGuilds | gateway.IntentGuildMessages
 	if !r.opts.WithoutMessageContent {
 		in |= gateway.IntentMessageContent
@@ -118,7 +122,7 @@ func (r *run) perform(ctx context.Context, n int) (Step, error) {
 	defer cancel()
 	stop := context.AfterFunc(r.ctx, cancel)
 	defer stop()
-	spec := steps[n-1]
+	spec := r.opts.stepList()[n-1]
 	s := Step{N: n, Title: spec.title, CodeLines: spec.code}
 	if r.opts.WithoutMessageContent && spec.variantTitle != "" {
 		s.Title = spec.variantTitle

@@ -100,6 +100,10 @@ type Options struct {
 	// the member's !hello then arrives with empty content, and the bot
 	// cannot answer. It is the most common hello-world bug.
 	WithoutMessageContent bool
+	// Slash walks the modern hello-world instead: intents 0, /hello
+	// registered as a slash command, used and answered with a button, the
+	// button clicked and the message updated (SlashSteps steps).
+	Slash bool
 }
 
 // Step is one step of the walk as the stepper shows it.
@@ -195,8 +199,9 @@ func (w *Walk) Next(ctx context.Context) (Step, error) {
 		w.mu.Unlock()
 		return Step{}, err
 	}
-	if len(w.performed) == Steps {
-		s := w.performed[Steps-1]
+	total := len(w.opts.stepList())
+	if len(w.performed) == total {
+		s := w.performed[total-1]
 		w.releaseLocked(op, s, ErrFinished)
 		w.mu.Unlock()
 		return s, ErrFinished
@@ -212,7 +217,7 @@ func (w *Walk) Next(ctx context.Context) (Step, error) {
 		if err == nil {
 			w.performed = append(w.performed, step)
 			w.view = n
-			if n == Steps {
+			if n == total {
 				r.goLive()
 			}
 		} else if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
@@ -257,6 +262,13 @@ func (w *Walk) viewLocked() Step {
 		return startStep()
 	}
 	return w.performed[w.view-1]
+}
+
+// Total is how many steps the walk's variant has.
+func (w *Walk) Total() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.opts.stepList())
 }
 
 // Performed is how many steps have happened on the wire.

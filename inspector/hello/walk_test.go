@@ -18,7 +18,6 @@ import (
 func TestWalkAllTenSteps(t *testing.T) {
 	s, ts := startSandbox(t, quietSandbox())
 	w, k := newWalk(t, ts, nil, Options{})
-	var shown []gateway.WireFrame
 
 	s1 := mustNext(t, w, 1)
 	ex := exchangeOf(t, s1.Frames[0])
@@ -90,9 +89,20 @@ func TestWalkAllTenSteps(t *testing.T) {
 		t.Fatalf("Next after the end = %d, %v", last.N, err)
 	}
 
-	for _, st := range []Step{s1, s2, s3, s4, s5, s6, s7, s8, s9, s10} {
-		if len(st.CodeLines["python"]) == 0 || len(st.CodeLines["go"]) == 0 {
-			t.Errorf("step %d has no code lines", st.N)
+	checkWalkedSteps(t, w, k, []Step{s1, s2, s3, s4, s5, s6, s7, s8, s9, s10}, "python", "go")
+}
+
+// checkWalkedSteps checks a whole walk: every step names code lines in each
+// of langs, the frames the steps showed reached the sink in wire order, and
+// everything the sink got came from the walk's bot, its token redacted.
+func checkWalkedSteps(t *testing.T, w *Walk, k *sink, walked []Step, langs ...string) {
+	t.Helper()
+	var shown []gateway.WireFrame
+	for _, st := range walked {
+		for _, lang := range langs {
+			if len(st.CodeLines[lang]) == 0 {
+				t.Errorf("step %d has no %s code lines", st.N, lang)
+			}
 		}
 		shown = append(shown, st.Frames...)
 	}
