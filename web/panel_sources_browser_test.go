@@ -97,7 +97,7 @@ func TestPanelSourcesInBrowser(t *testing.T) {
 	b.waitTrue(t, "the state says recording", `document.querySelector("#conn-state").dataset.kind === "recording"`)
 	b.waitTrue(t, "the picker names the file", `document.querySelector("#stream-select").selectedOptions[0].textContent.includes("session.ndjson")`)
 	b.do(t, "select GUILD_CREATE", setField("#filter-event", "GUILD_CREATE"))
-	b.waitTrue(t, "one row", `document.querySelectorAll(".frame-row:not([hidden])").length === 1`)
+	b.waitTrue(t, "a row per guild", `document.querySelectorAll(".frame-row:not([hidden])").length === 2`)
 	b.do(t, "click it", chromedp.Click(chromedp.CSS(".frame-row:not([hidden])")))
 	b.waitTrue(t, "its guild and members are marked", `document.querySelector('#payload .obj-guild[data-path="d"]') && document.querySelector('#payload .obj-member[data-path="d.members[0]"] .obj-user[data-path="d.members[0].user"]')`)
 	b.screenshot(t, "panel-recording-dark")

@@ -49,7 +49,7 @@ func TestFullLoginIsRecordedAndAnnotated(t *testing.T) {
 		t.Fatalf("READY terms %+v", readyRec)
 	}
 	guild := h.records(hasT("GUILD_CREATE"))
-	if len(guild) != 1 || !hasTerm(guild[0], "d", gateway.TermGuild) || !hasTerm(guild[0], "d.members[0]", gateway.TermMember) || !hasTerm(guild[0], "d.members[0].user", gateway.TermUser) {
+	if len(guild) < 1 || !hasTerm(guild[0], "d", gateway.TermGuild) || !hasTerm(guild[0], "d.members[0]", gateway.TermMember) || !hasTerm(guild[0], "d.members[0].user", gateway.TermUser) {
 		t.Fatalf("GUILD_CREATE terms %+v", guild)
 	}
 	acks := h.records(func(r inspector.Record) bool { return r.Heartbeat != nil && r.Heartbeat.AckRTTMS != nil })

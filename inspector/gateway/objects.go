@@ -56,7 +56,22 @@ const (
 	ChannelDM            = 1
 	ChannelGuildVoice    = 2
 	ChannelGuildCategory = 4
+	// ChannelGuildAnnouncement is a channel members can follow.
+	ChannelGuildAnnouncement  = 5
+	ChannelAnnouncementThread = 10
+	ChannelPublicThread       = 11
+	ChannelPrivateThread      = 12
 )
+
+// ThreadMetadata is a thread's archive state.
+type ThreadMetadata struct {
+	Archived            bool   `json:"archived"`
+	AutoArchiveDuration int    `json:"auto_archive_duration"`
+	ArchiveTimestamp    string `json:"archive_timestamp"`
+	Locked              bool   `json:"locked"`
+	Invitable           *bool  `json:"invitable,omitempty"`
+	CreateTimestamp     string `json:"create_timestamp,omitempty"`
+}
 
 // Channel is a guild channel or a DM.
 type Channel struct {
@@ -71,9 +86,17 @@ type Channel struct {
 	LastMessageID        *Snowflake        `json:"last_message_id"`
 	ParentID             *Snowflake        `json:"parent_id"`
 	RateLimitPerUser     int               `json:"rate_limit_per_user"`
-	Bitrate              int               `json:"bitrate,omitempty"`
-	UserLimit            int               `json:"user_limit,omitempty"`
-	Recipients           []User            `json:"recipients,omitempty"`
+	// Bitrate and UserLimit are sent for voice channels only (0 is "no limit").
+	Bitrate    *int   `json:"bitrate,omitempty"`
+	UserLimit  *int   `json:"user_limit,omitempty"`
+	Recipients []User `json:"recipients,omitempty"`
+	// Thread fields: present on threads only (libraries read them there).
+	OwnerID          *Snowflake      `json:"owner_id,omitempty"`
+	ThreadMetadata   *ThreadMetadata `json:"thread_metadata,omitempty"`
+	MessageCount     *int            `json:"message_count,omitempty"`
+	MemberCount      *int            `json:"member_count,omitempty"`
+	TotalMessageSent *int            `json:"total_message_sent,omitempty"`
+	Flags            int             `json:"flags,omitempty"`
 }
 
 // Activity is a presence's game, stream or custom status.
@@ -154,4 +177,44 @@ type Message struct {
 	Type            int               `json:"type"`
 	Flags           int               `json:"flags"`
 	Nonce           json.RawMessage   `json:"nonce,omitempty"`
+	// Reactions is left out while a message has none, as Discord does.
+	Reactions         []Reaction        `json:"reactions,omitempty"`
+	MessageReference  *MessageReference `json:"message_reference,omitempty"`
+	ReferencedMessage *Message          `json:"referenced_message,omitempty"`
+	// Thread is the thread started from this message, if any.
+	Thread *Channel `json:"thread,omitempty"`
+}
+
+// Emoji is a reaction's emoji: a Unicode emoji has a name and a null id, a
+// custom one both.
+type Emoji struct {
+	ID       *Snowflake `json:"id"`
+	Name     string     `json:"name"`
+	Animated bool       `json:"animated,omitempty"`
+}
+
+// Reaction is one emoji's reactions on a message; Me says whether the
+// current user (the bot) is among them.
+type Reaction struct {
+	Count        int                  `json:"count"`
+	CountDetails ReactionCountDetails `json:"count_details"`
+	Me           bool                 `json:"me"`
+	MeBurst      bool                 `json:"me_burst"`
+	Emoji        Emoji                `json:"emoji"`
+	BurstColors  []string             `json:"burst_colors"`
+}
+
+// ReactionCountDetails splits a reaction count into super and normal ones.
+type ReactionCountDetails struct {
+	Burst  int `json:"burst"`
+	Normal int `json:"normal"`
+}
+
+// MessageReference points a reply (type 0) or a forward at its message.
+type MessageReference struct {
+	Type            int        `json:"type"`
+	MessageID       *Snowflake `json:"message_id,omitempty"`
+	ChannelID       *Snowflake `json:"channel_id,omitempty"`
+	GuildID         *Snowflake `json:"guild_id,omitempty"`
+	FailIfNotExists *bool      `json:"fail_if_not_exists,omitempty"`
 }

@@ -14,8 +14,15 @@ import (
 type RESTExchange struct {
 	// HTTP is the method and path as the bot sent them, e.g.
 	// "GET /api/v10/gateway/bot".
-	HTTP   string `json:"http"`
+	HTTP string `json:"http"`
+	// Route is the method and Discord's route template the call matched,
+	// e.g. "POST /channels/{channel_id}/messages"; empty for a path Discord
+	// does not have.
+	Route  string `json:"route,omitempty"`
 	Status int    `json:"status"`
+	// RateLimit holds the rate-limit headers of the answer (X-RateLimit-*,
+	// Retry-After) by their canonical names.
+	RateLimit map[string]string `json:"rate_limit,omitempty"`
 	// Request is the JSON body the bot sent, if any.
 	Request json.RawMessage `json:"request,omitempty"`
 	// Body is the JSON answer; a non-JSON answer is kept as a JSON string.

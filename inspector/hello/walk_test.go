@@ -53,7 +53,7 @@ func TestWalkAllTenSteps(t *testing.T) {
 	if p := payloadOf(t, s6.Frames[0]); p.T == nil || *p.T != "READY" || json.Unmarshal(p.D, &ready) != nil {
 		t.Fatalf("step 6 frame = %s", s6.Frames[0].Data)
 	}
-	if ready.User.ID != sandbox.BotID || len(ready.Guilds) != 1 || !ready.Guilds[0].Unavailable {
+	if ready.User.ID != sandbox.BotID || len(ready.Guilds) != 2 || !ready.Guilds[0].Unavailable {
 		t.Fatalf("READY user %v guilds %+v", ready.User.ID, ready.Guilds)
 	}
 	conns := s.Connections()

@@ -127,7 +127,7 @@ func (s *Server) activityStepLocked(rng *rand.Rand, st *activityState) time.Dura
 			next = statuses[(rng.IntN(len(statuses)-1)+1+indexOf(statuses, who.status))%len(statuses)]
 		}
 		who.status = next
-		s.broadcastLocked("PRESENCE_UPDATE", true, mustJSON(who.presence(true)), nil)
+		s.broadcastLocked("PRESENCE_UPDATE", true, mustJSON(who.presence(GuildID)), nil)
 	default: // a visitor joins, or the one who joined leaves
 		if st.visitor != nil {
 			s.memberLeaveLocked(*st.visitor)
@@ -168,15 +168,17 @@ func (s *Server) memberJoinLocked(u gateway.User) {
 	if s.world.resident(u.ID) != nil {
 		return
 	}
+	s.world.users[u.ID] = u
 	r := &resident{member: gateway.Member{User: &u, Roles: []gateway.Snowflake{}, JoinedAt: timestamp(s.now())}, status: "online"}
-	s.world.residents = append(s.world.residents, r)
+	s.world.home().members = append(s.world.home().members, r)
 	s.broadcastLocked("GUILD_MEMBER_ADD", true, mustJSON(memberWithGuild{r.member, GuildID}), nil)
 }
 
 func (s *Server) memberLeaveLocked(id gateway.Snowflake) {
-	for i, r := range s.world.residents {
+	home := s.world.home()
+	for i, r := range home.members {
 		if r.member.User.ID == id {
-			s.world.residents = append(s.world.residents[:i], s.world.residents[i+1:]...)
+			home.members = append(home.members[:i], home.members[i+1:]...)
 			d := map[string]any{"guild_id": GuildID, "user": r.member.User}
 			s.broadcastLocked("GUILD_MEMBER_REMOVE", true, mustJSON(d), nil)
 			return

@@ -102,7 +102,7 @@ func (s *Server) PauseACKs(connID string, paused bool) {
 // controlHandler drives the world from outside: the walk-through and the
 // browser tests post messages and list connections through it.
 //
-//	POST /sandbox/messages {"channel_id","author_id"?,"content"}
+//	the actor API (actor.go): world, messages, reactions, members, commands, interactions
 //	GET  /sandbox/connections
 //	GET  /sandbox/recipe  (the Recipe text for this server's URL)
 //	POST /sandbox/connections/{id}/reconnect
@@ -117,8 +117,6 @@ func (s *Server) controlHandler() http.Handler {
 		p := strings.TrimPrefix(r.URL.Path, "/sandbox")
 		seg := strings.Split(strings.Trim(p, "/"), "/")
 		switch {
-		case p == "/messages" && r.Method == http.MethodPost:
-			s.controlPost(w, r)
 		case p == "/connections" && r.Method == http.MethodGet:
 			writeJSON(w, http.StatusOK, s.Connections())
 		case p == "/recipe" && r.Method == http.MethodGet:
@@ -126,6 +124,7 @@ func (s *Server) controlHandler() http.Handler {
 			_, _ = w.Write([]byte(Recipe(baseURL(r))))
 		case len(seg) == 3 && seg[0] == "connections" && r.Method == http.MethodPost:
 			s.controlConn(w, r, seg[1], seg[2])
+		case s.serveActor(w, r, p): // the actor API (actor.go)
 		default:
 			writeJSON(w, http.StatusNotFound, errNotFound)
 		}
@@ -142,32 +141,6 @@ func sameOrigin(r *http.Request) bool {
 	}
 	u, err := url.Parse(origin)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && strings.EqualFold(u.Host, r.Host)
-}
-
-func (s *Server) controlPost(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		ChannelID gateway.Snowflake `json:"channel_id"`
-		AuthorID  gateway.Snowflake `json:"author_id"`
-		Content   string            `json:"content"`
-	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&body); err != nil {
-		writeJSON(w, http.StatusBadRequest, errInvalidJSON)
-		return
-	}
-	if body.ChannelID == 0 {
-		body.ChannelID = GeneralChannelID
-	}
-	if body.AuthorID == 0 {
-		body.AuthorID = DefaultMemberID
-	}
-	s.mu.Lock()
-	msg, err := s.postLocked(draft{channelID: body.ChannelID, author: body.AuthorID, content: body.Content})
-	s.mu.Unlock()
-	if pe, ok := err.(*postError); ok {
-		writeJSON(w, pe.status, pe.apiError)
-		return
-	}
-	writeJSON(w, http.StatusOK, msg)
 }
 
 func (s *Server) controlConn(w http.ResponseWriter, r *http.Request, id, action string) {

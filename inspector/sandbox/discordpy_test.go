@@ -36,7 +36,7 @@ func TestDiscordPyHelloBot(t *testing.T) {
 
 	bot := startPyBot(t, ts.URL)
 	line := bot.waitLine(t, "READY")
-	if want := "READY " + BotID.String() + " 1"; line != want {
+	if want := "READY " + BotID.String() + " 2"; line != want { // two guilds
 		t.Fatalf("bot printed %q, want %q", line, want)
 	}
 
@@ -84,8 +84,14 @@ type pyBot struct {
 
 func startPyBot(t *testing.T, baseURL string, args ...string) *pyBot {
 	t.Helper()
+	return startPyScript(t, "testdata/hello_bot.py", baseURL, args...)
+}
+
+// startPyScript runs one of testdata's discord.py bots against baseURL.
+func startPyScript(t *testing.T, script, baseURL string, args ...string) *pyBot {
+	t.Helper()
 	ctx, stop := context.WithTimeout(context.Background(), 90*time.Second)
-	cmd := exec.CommandContext(ctx, "/usr/bin/python3", append([]string{"testdata/hello_bot.py", baseURL, Token}, args...)...)
+	cmd := exec.CommandContext(ctx, "/usr/bin/python3", append([]string{script, baseURL, Token}, args...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -110,27 +110,3 @@ func isJSONObject(d json.RawMessage) bool {
 func tokenMatches(token string) bool {
 	return strings.TrimPrefix(token, "Bot ") == Token
 }
-
-// requestMembers answers op 8 with one GUILD_MEMBERS_CHUNK, echoing the nonce.
-func (s *Server) requestMembers(c *conn, d json.RawMessage) (gateway.CloseCode, string) {
-	if !isJSONObject(d) {
-		return gateway.CloseUnknownOpcode, "Request Guild Members needs an object as d"
-	}
-	var req gateway.RequestGuildMembers
-	if err := json.Unmarshal(d, &req); err != nil {
-		return gateway.CloseUnknownOpcode, "Request Guild Members: " + gateway.JSONProblem(err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sess := c.sess
-	if sess == nil || req.GuildID != GuildID || !ownsGuild(sess.shard, GuildID) {
-		return 0, "" // Discord ignores requests for guilds the session does not hold
-	}
-	chunk := s.world.membersChunk(req, sess.intents)
-	raw, err := json.Marshal(chunk)
-	if err != nil {
-		return gateway.CloseUnknownError, "cannot encode the member chunk"
-	}
-	s.pushLocked(sess, "GUILD_MEMBERS_CHUNK", raw)
-	return 0, ""
-}

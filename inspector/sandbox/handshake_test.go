@@ -60,7 +60,7 @@ func TestReadyAndGuildCreate(t *testing.T) {
 	if ready.V != 10 || ready.User.ID != BotID || !ready.User.Bot || ready.User.Username == "" {
 		t.Errorf("READY v/user wrong: %+v", ready)
 	}
-	if len(ready.Guilds) != 1 || ready.Guilds[0].ID != GuildID || !ready.Guilds[0].Unavailable {
+	if len(ready.Guilds) != 2 || ready.Guilds[0].ID != GuildID || ready.Guilds[1].ID != CommunityGuildID || !ready.Guilds[0].Unavailable {
 		t.Errorf("READY guilds = %+v", ready.Guilds)
 	}
 	if ready.ResumeGatewayURL != wsURL(ts) {
@@ -78,8 +78,14 @@ func TestReadyAndGuildCreate(t *testing.T) {
 		t.Fatalf("GUILD_CREATE s = %d, want 2", *gc.S)
 	}
 	g := decode[gateway.Guild](t, gc.D)
-	if g.ID != GuildID || g.Large || g.Unavailable || g.MemberCount != len(g.Members) || len(g.Members) < 6 {
-		t.Fatalf("guild header wrong: id %s large %v members %d count %d", g.ID, g.Large, len(g.Members), g.MemberCount)
+	// Without GUILD_PRESENCES only the bot and members in voice are listed,
+	// while member_count is the true count: libraries see they must chunk.
+	if g.ID != GuildID || g.Large || g.Unavailable || g.MemberCount != 6 || len(g.Members) != 2 || len(g.VoiceStates) != 1 {
+		t.Fatalf("guild header wrong: id %s large %v members %d count %d voice %d", g.ID, g.Large, len(g.Members), g.MemberCount, len(g.VoiceStates))
+	}
+	community := decode[gateway.Guild](t, c.expect(gateway.OpDispatch, "GUILD_CREATE").D)
+	if community.ID != CommunityGuildID || !community.Large || community.MemberCount <= chunkSize || len(community.Members) != 2 {
+		t.Fatalf("community guild header wrong: id %s large %v members %d count %d", community.ID, community.Large, len(community.Members), community.MemberCount)
 	}
 	types := map[int]int{}
 	for _, ch := range g.Channels {
@@ -139,7 +145,10 @@ func TestPresencesOnlyWithPresenceIntent(t *testing.T) {
 
 func TestShardEchoedAndRouted(t *testing.T) {
 	_, ts := startSandbox(t, testConfig())
-	owner := int((uint64(GuildID) >> 22) % 2)
+	holder := map[gateway.Snowflake]int{GuildID: int((uint64(GuildID) >> 22) % 2), CommunityGuildID: int((uint64(CommunityGuildID) >> 22) % 2)}
+	if holder[GuildID] == holder[CommunityGuildID] {
+		t.Fatal("the two guilds sit on one shard of two: sharding would split nothing")
+	}
 	for shard := 0; shard < 2; shard++ {
 		c := dial(t, ts, "?v=10&encoding=json")
 		c.expect(gateway.OpHello, "")
@@ -150,8 +159,8 @@ func TestShardEchoedAndRouted(t *testing.T) {
 		if ready.Shard == nil || *ready.Shard != [2]int{shard, 2} {
 			t.Fatalf("shard not echoed: %v", ready.Shard)
 		}
-		if got := len(ready.Guilds) == 1; got != (shard == owner) {
-			t.Fatalf("shard %d holds the guild = %v, want %v", shard, got, shard == owner)
+		if len(ready.Guilds) != 1 || holder[ready.Guilds[0].ID] != shard {
+			t.Fatalf("shard %d holds %+v", shard, ready.Guilds)
 		}
 	}
 }
@@ -214,7 +223,7 @@ func TestSilentClientClosedWith4009EndsSession(t *testing.T) {
 
 	r := dial(t, ts, "?v=10")
 	r.expect(gateway.OpHello, "")
-	r.send(gateway.OpResume, gateway.Resume{Token: Token, SessionID: ready.SessionID, Seq: 2})
+	r.send(gateway.OpResume, gateway.Resume{Token: Token, SessionID: ready.SessionID, Seq: loginSeq(ready)})
 	if p := r.expect(gateway.OpInvalidSession, ""); string(p.D) != "false" {
 		t.Fatalf("Resume after 4009: op 9 d = %s, want false", p.D)
 	}
@@ -238,5 +247,31 @@ func TestHeartbeatsKeepTheConnection(t *testing.T) {
 	}
 	if len(s.Connections()) != 1 {
 		t.Fatal("a heartbeating client was dropped")
+	}
+}
+
+func TestMaxConcurrencyWhenEnforced(t *testing.T) {
+	clock := newTestClock()
+	cfg := testConfig()
+	cfg.Now, cfg.MaxConcurrency = clock.Now, 2
+	_, ts := startSandbox(t, cfg)
+	identify := func(shard int) *client {
+		c := dial(t, ts, "?v=10")
+		c.expect(gateway.OpHello, "")
+		id := identifyWith(gateway.IntentGuilds)
+		id.Shard = &[2]int{shard, 4}
+		c.send(gateway.OpIdentify, id)
+		return c
+	}
+	identify(0).expectDispatch("READY")
+	identify(1).expectDispatch("READY") // another bucket: 1 % 2
+	if p := identify(2).expect(gateway.OpInvalidSession, ""); string(p.D) != "false" {
+		t.Fatalf("shard 2 in bucket 0 within 5 s = %s", p.D)
+	}
+	clock.Advance(identifyWindow)
+	identify(2).expectDispatch("READY")
+	_, body := call(t, "GET", ts.URL+"/api/v10/gateway/bot", botAuth, "")
+	if limit := body["session_start_limit"].(map[string]any); limit["max_concurrency"] != 2.0 {
+		t.Fatalf("session_start_limit = %v", limit)
 	}
 }

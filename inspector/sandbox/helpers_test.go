@@ -157,7 +157,8 @@ func identifyWith(intents gateway.Intents) gateway.Identify {
 	return gateway.Identify{Token: Token, Intents: intents, Properties: gateway.IdentifyProperties{OS: "linux", Browser: "sandbox-test", Device: "sandbox-test"}}
 }
 
-// login dials, reads Hello, identifies and reads READY and GUILD_CREATE.
+// login dials, reads Hello, identifies and reads READY and a GUILD_CREATE
+// for each guild READY lists.
 func login(t testing.TB, ts *httptest.Server, intents gateway.Intents) (*client, gateway.Ready) {
 	t.Helper()
 	c := dial(t, ts, "?v=10&encoding=json")
@@ -168,7 +169,11 @@ func login(t testing.TB, ts *httptest.Server, intents gateway.Intents) (*client,
 	if err := json.Unmarshal(p.D, &ready); err != nil {
 		t.Fatal(err)
 	}
-	c.expect(gateway.OpDispatch, "GUILD_CREATE")
+	if intents.Has(gateway.IntentGuilds) {
+		for range ready.Guilds {
+			c.expect(gateway.OpDispatch, "GUILD_CREATE")
+		}
+	}
 	return c, ready
 }
 
@@ -232,3 +237,7 @@ func nextFrame(t testing.TB, frames <-chan gateway.WireFrame) gateway.WireFrame 
 		return gateway.WireFrame{}
 	}
 }
+
+// loginSeq is the s of the last dispatch login read: READY and one
+// GUILD_CREATE per guild.
+func loginSeq(ready gateway.Ready) int64 { return int64(1 + len(ready.Guilds)) }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 
 	"gatewaytour/inspector/gateway"
 )
@@ -36,6 +37,10 @@ func (s *Server) identify(c *conn, d json.RawMessage) (gateway.CloseCode, string
 		return gateway.CloseInvalidShard, "shard must be [shard_id, num_shards] with 0 <= shard_id < num_shards"
 	}
 	now := s.now()
+	if !s.identifyAllowedLocked(id.Shard, now) {
+		c.enqueue(invalidSessionFrame(false))
+		return 0, ""
+	}
 	s.starts.rollLocked(now)
 	s.starts.used++
 	s.sweepLocked()
@@ -54,16 +59,56 @@ func (s *Server) identify(c *conn, d json.RawMessage) (gateway.CloseCode, string
 	if ready.Shard == nil {
 		ready.Shard = &[2]int{0, 1}
 	}
-	if ownsGuild(id.Shard, GuildID) {
-		ready.Guilds = append(ready.Guilds, gateway.UnavailableGuild{ID: GuildID, Unavailable: true})
+	var held []*guildState
+	for _, g := range s.world.guilds {
+		if ownsGuild(id.Shard, g.guild.ID) {
+			held = append(held, g)
+			ready.Guilds = append(ready.Guilds, gateway.UnavailableGuild{ID: g.guild.ID, Unavailable: true})
+		}
 	}
 	s.pushLocked(sess, "READY", mustJSON(ready))
 	// GUILD_CREATE is gated like any event: a bot without GUILDS hears of its
-	// guild only through READY's unavailable list.
-	if info, _ := gateway.LookupEvent("GUILD_CREATE"); ownsGuild(id.Shard, GuildID) && info.Allowed(sess.intents, true) {
-		s.pushLocked(sess, "GUILD_CREATE", mustJSON(s.world.guildCreate(sess.intents)))
+	// guilds only through READY's unavailable list.
+	if info, _ := gateway.LookupEvent("GUILD_CREATE"); info.Allowed(sess.intents, true) {
+		for _, g := range held {
+			s.pushLocked(sess, "GUILD_CREATE", mustJSON(g.guildCreate(sess.intents, largeThreshold(id.LargeThreshold))))
+		}
 	}
 	return 0, ""
+}
+
+// identifyWindow is how often each max_concurrency bucket may identify.
+const identifyWindow = 5 * time.Second
+
+// identifyAllowedLocked applies max_concurrency: shards are bucketed by
+// shard_id % max_concurrency and each bucket identifies once per 5 s.
+func (s *Server) identifyAllowedLocked(shard *[2]int, now time.Time) bool {
+	mc := s.cfg.MaxConcurrency
+	if mc <= 0 {
+		return true
+	}
+	key := 0
+	if shard != nil {
+		key = shard[0] % mc
+	}
+	if last, ok := s.identifies[key]; ok && now.Sub(last) < identifyWindow {
+		return false
+	}
+	s.identifies[key] = now
+	return true
+}
+
+// largeThreshold is Identify's large_threshold: 50 unless given, at most 250.
+func largeThreshold(n int) int {
+	switch {
+	case n <= 0:
+		return 50
+	case n < 50:
+		return 50
+	case n > 250:
+		return 250
+	}
+	return n
 }
 
 // resume picks up a session on this connection: replays what the client

@@ -79,7 +79,7 @@ func TestEventsGatedByIntents(t *testing.T) {
 	ada := s.world.resident(DefaultMemberID)
 	s.typingLocked(ada, GeneralChannelID)
 	ada.status = "idle"
-	s.broadcastLocked("PRESENCE_UPDATE", true, mustJSON(ada.presence(true)), nil)
+	s.broadcastLocked("PRESENCE_UPDATE", true, mustJSON(ada.presence(GuildID)), nil)
 	s.memberJoinLocked(s.world.visitors[0])
 	s.memberLeaveLocked(s.world.visitors[0].ID)
 	s.mu.Unlock()
@@ -112,7 +112,7 @@ func TestNoGuildCreateWithoutGuildsIntent(t *testing.T) {
 	c.expect(gateway.OpHello, "")
 	c.send(gateway.OpIdentify, identifyWith(gateway.IntentGuildMessages))
 	ready := decode[gateway.Ready](t, c.expect(gateway.OpDispatch, "READY").D)
-	if len(ready.Guilds) != 1 {
+	if len(ready.Guilds) != 2 {
 		t.Fatalf("READY guilds = %+v", ready.Guilds)
 	}
 	c.expectNothingBefore()

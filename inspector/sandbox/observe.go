@@ -66,3 +66,24 @@ func (s *Server) publish(c *conn, dir gateway.Direction, data []byte, wireSize i
 		}
 	}
 }
+
+// active reports whether anyone is watching, so work done only for
+// observers can be skipped.
+func (o *observers) active() bool {
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	return len(o.subs) > 0
+}
+
+// publishFrame hands a ready-made frame (a REST exchange) to every observer.
+func (s *Server) publishFrame(f gateway.WireFrame) {
+	s.obs.mu.RLock()
+	defer s.obs.mu.RUnlock()
+	for o := range s.obs.subs {
+		select {
+		case o.ch <- f:
+		default:
+			s.obs.dropped.Add(1)
+		}
+	}
+}

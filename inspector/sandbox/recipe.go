@@ -40,5 +40,11 @@ Post as a member (what your bot will see), e.g. from a shell:
 
     curl -X POST {BASE}/sandbox/messages -d '{"channel_id":"{BOTCMDS}","content":"!hello"}'
 
+Act as a member (the actor API: ids, slash commands, buttons, modals; see the
+README's "The actor API"):
+
+    curl {BASE}/sandbox/world
+    curl -X POST {BASE}/sandbox/interactions -d '{"type":"command","name":"ping"}'
+
 Channels: #general {GENERAL}, #bot-commands {BOTCMDS}
 `

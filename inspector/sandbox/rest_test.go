@@ -176,9 +176,10 @@ func TestRESTCreateMessage(t *testing.T) {
 	if resp.StatusCode != 404 || body["code"] != 10003.0 {
 		t.Fatalf("unknown channel = %d %v", resp.StatusCode, body)
 	}
-	resp, _ = call(t, "POST", ts.URL+"/api/v10/interactions/1/tok/callback", "", `{"type":4,"data":{"content":"ok"}}`)
-	if resp.StatusCode != 204 {
-		t.Fatalf("interaction callback = %d", resp.StatusCode)
+	// A callback for an interaction that never happened is Unknown interaction.
+	resp, body = call(t, "POST", ts.URL+"/api/v10/interactions/1/tok/callback", "", `{"type":4,"data":{"content":"ok"}}`)
+	if resp.StatusCode != 404 || body["code"] != 10062.0 {
+		t.Fatalf("interaction callback = %d %v, want 404 10062", resp.StatusCode, body)
 	}
 }
 

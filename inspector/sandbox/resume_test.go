@@ -26,23 +26,23 @@ func TestResumeReplaysMissedDispatchesWithOriginalSeq(t *testing.T) {
 
 	r := dial(t, ts, "?v=10&encoding=json")
 	r.expect(gateway.OpHello, "")
-	r.send(gateway.OpResume, gateway.Resume{Token: Token, SessionID: ready.SessionID, Seq: 2})
+	r.send(gateway.OpResume, gateway.Resume{Token: Token, SessionID: ready.SessionID, Seq: loginSeq(ready)})
 	for i, want := range []string{"missed one", "missed two"} {
 		p := r.expect(gateway.OpDispatch, "MESSAGE_CREATE")
-		if *p.S != int64(3+i) {
-			t.Fatalf("replayed s = %d, want %d", *p.S, 3+i)
+		if *p.S != loginSeq(ready)+1+int64(i) {
+			t.Fatalf("replayed s = %d, want %d", *p.S, loginSeq(ready)+1+int64(i))
 		}
 		if m := decode[gateway.Message](t, p.D); m.Content != want {
 			t.Fatalf("replayed %q, want %q", m.Content, want)
 		}
 	}
 	resumed := r.expect(gateway.OpDispatch, "RESUMED")
-	if *resumed.S != 5 {
-		t.Fatalf("RESUMED s = %d, want 5", *resumed.S)
+	if *resumed.S != loginSeq(ready)+3 {
+		t.Fatalf("RESUMED s = %d, want %d", *resumed.S, loginSeq(ready)+3)
 	}
 	_, _ = s.Post(GeneralChannelID, DefaultMemberID, "live again")
-	if p := r.expect(gateway.OpDispatch, "MESSAGE_CREATE"); *p.S != 6 {
-		t.Fatalf("after RESUMED s = %d, want 6", *p.S)
+	if p := r.expect(gateway.OpDispatch, "MESSAGE_CREATE"); *p.S != loginSeq(ready)+4 {
+		t.Fatalf("after RESUMED s = %d, want %d", *p.S, loginSeq(ready)+4)
 	}
 	if conns := s.Connections(); len(conns) != 1 || conns[0].SessionID != ready.SessionID || conns[0].Peer != "sandbox-test" {
 		t.Fatalf("connections = %+v", conns)
@@ -82,7 +82,7 @@ func TestCloseCodeDecidesWhetherTheSessionSurvives(t *testing.T) {
 		waitFor(t, "the close", func() bool { return len(s.Connections()) == 0 })
 		r := dial(t, ts, "?v=10")
 		r.expect(gateway.OpHello, "")
-		r.send(gateway.OpResume, gateway.Resume{Token: Token, SessionID: ready.SessionID, Seq: 2})
+		r.send(gateway.OpResume, gateway.Resume{Token: Token, SessionID: ready.SessionID, Seq: loginSeq(ready)})
 		if tc.resumable {
 			r.expect(gateway.OpDispatch, "RESUMED")
 		} else if p := r.expect(gateway.OpInvalidSession, ""); string(p.D) != "false" {
@@ -102,7 +102,7 @@ func TestSessionExpiresAfterTTL(t *testing.T) {
 	clock.Advance(s.cfg.SessionTTL + 1)
 	r := dial(t, ts, "?v=10")
 	r.expect(gateway.OpHello, "")
-	r.send(gateway.OpResume, gateway.Resume{Token: Token, SessionID: ready.SessionID, Seq: 2})
+	r.send(gateway.OpResume, gateway.Resume{Token: Token, SessionID: ready.SessionID, Seq: loginSeq(ready)})
 	r.expect(gateway.OpInvalidSession, "")
 }
 
@@ -180,7 +180,7 @@ func TestInvalidateSessionControl(t *testing.T) {
 	if p := c.expect(gateway.OpInvalidSession, ""); string(p.D) != "true" {
 		t.Fatalf("op 9 d = %s", p.D)
 	}
-	c.send(gateway.OpResume, gateway.Resume{Token: Token, SessionID: ready.SessionID, Seq: 2})
+	c.send(gateway.OpResume, gateway.Resume{Token: Token, SessionID: ready.SessionID, Seq: loginSeq(ready)})
 	c.expectDispatch("RESUMED")
 
 	// op 9 false: the session is gone.
@@ -261,7 +261,7 @@ func TestResumeTooFarBehindMustIdentifyAgain(t *testing.T) {
 	}
 	r := dial(t, ts, "?v=10")
 	r.expect(gateway.OpHello, "")
-	r.send(gateway.OpResume, gateway.Resume{Token: Token, SessionID: ready.SessionID, Seq: 2})
+	r.send(gateway.OpResume, gateway.Resume{Token: Token, SessionID: ready.SessionID, Seq: loginSeq(ready)})
 	if p := r.expect(gateway.OpInvalidSession, ""); string(p.D) != "false" {
 		t.Fatalf("op 9 d = %s", p.D)
 	}

@@ -30,10 +30,13 @@
 //     sandbox closes with 4000, keeping the session for the Resume.
 //   - A client frame that is not UTF-8 is closed with 4002 like any payload
 //     that does not decode.
-//   - GUILD_CREATE always lists every member with member_count equal to
-//     len(members), so libraries never need to request members.
-//   - Identify's max_concurrency (one per 5 s) is reported but not enforced,
-//     so many bots can log in at once; 1000 session starts per day are counted.
+//   - GUILD_CREATE lists members as Discord does (without GUILD_PRESENCES
+//     only the bot and members in voice), with the true member_count, so
+//     libraries that want everyone request members (op 8) and get them in
+//     chunks of 1000.
+//   - Identify's max_concurrency (one per 5 s per bucket) is enforced only
+//     when Config.MaxConcurrency is set, so many bots sharing the one token
+//     can log in at once; 1000 session starts per day are counted.
 //   - REST wants "Authorization: Bot <token>"; the gateway takes the token
 //     with or without "Bot ", as discordgo users often send it that way.
 package sandbox
@@ -68,6 +71,26 @@ const (
 	DefaultMemberID gateway.Snowflake = 1302331392000131072
 	// DMChannelID is a direct-message channel between DefaultMemberID and the bot.
 	DMChannelID gateway.Snowflake = 1350408182169731072
+
+	// BotRoleID is the bot's own managed role in the home guild, below
+	// Moderator and above Member: the bot can manage Member, not Moderator.
+	BotRoleID       gateway.Snowflake = 1350038496215171074
+	AnnouncementsID gateway.Snowflake = 1350045794304000000 // an announcement channel
+	// StaffChannelID is hidden from @everyone and shown to Moderator by
+	// overwrites: the bot cannot see it (50001 Missing Access).
+	StaffChannelID gateway.Snowflake = 1350047052595200000
+	// IntroThreadID is a public thread in #general.
+	IntroThreadID gateway.Snowflake = 1352205022003200000
+
+	// CommunityGuildID is a second, large guild (over 1,000 members, so
+	// libraries chunk it in several GUILD_MEMBERS_CHUNKs). With two shards it
+	// sits on shard 1 and GuildID on shard 0.
+	CommunityGuildID    gateway.Snowflake = 1360675838365794304
+	CommunityCategoryID gateway.Snowflake = 1360675838365794305
+	CommunityGeneralID  gateway.Snowflake = 1360675838365794306
+	CommunityVoiceID    gateway.Snowflake = 1360675838365794307
+	CommunityBotRoleID  gateway.Snowflake = 1360675838365794308
+	RegularRoleID       gateway.Snowflake = 1360675838365794309
 )
 
 // PrivilegedNone, as Config.EnabledPrivileged, enables no privileged intent
@@ -102,6 +125,13 @@ type Config struct {
 	// SessionTTL is how long a session stays resumable after its connection
 	// dropped. Default 3 minutes ("a few minutes" on Discord).
 	SessionTTL time.Duration
+	// MaxConcurrency, when above 0, enforces Discord's identify limit: one
+	// Identify per 5 seconds in each bucket shard_id % MaxConcurrency, an
+	// Identify over it answered with op 9 (d false), and GET /gateway/bot
+	// reports it. Zero reports max_concurrency 1 without enforcing it, so
+	// the inspector, the hello-world walk and a learner's bots, which all
+	// share the sandbox's one token, can log in side by side.
+	MaxConcurrency int
 	// Now replaces the clock (rate limits, timestamps, session expiry).
 	Now func() time.Time
 }
@@ -148,9 +178,15 @@ type Server struct {
 	live     int // connections attached to a session: the activity loop runs while > 0
 	activity *activityLoop
 	starts   sessionStarts
-	closed   bool
+	// memberRequests is when each session last asked for a guild's whole
+	// member list (op 8), for Discord's one-per-30-seconds limit.
+	memberRequests map[memberRequestKey]time.Time
+	// identifies is when each max_concurrency bucket last identified.
+	identifies map[int]time.Time
+	closed     bool
 
 	limits *restLimiter
+	apps   *appState // commands and interactions (commands.go, interactions.go), made on first use
 	obs    observers
 
 	activityEvents  atomic.Int64 // scripted events generated, for tests
@@ -167,6 +203,9 @@ func New(cfg Config) *Server {
 		ids:      &gateway.SnowflakeGenerator{Worker: 1, Process: 2},
 		sessions: map[string]*session{},
 		conns:    map[string]*conn{},
+
+		memberRequests: map[memberRequestKey]time.Time{},
+		identifies:     map[int]time.Time{},
 	}
 	s.world = newWorld(cfg.Now())
 	s.limits = newRESTLimiter(cfg.Now)

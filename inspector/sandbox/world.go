@@ -3,7 +3,6 @@ package sandbox
 import (
 	"encoding/json"
 	"sort"
-	"strings"
 	"time"
 
 	"gatewaytour/inspector/gateway"
@@ -15,26 +14,71 @@ const timestampLayout = "2006-01-02T15:04:05.000000-07:00"
 
 func timestamp(t time.Time) string { return t.UTC().Format(timestampLayout) }
 
-// maxStoredMessages bounds what Messages remembers per channel.
-const maxStoredMessages = 500
+// Bounds on what a bot can grow in the world; past them Discord's own
+// "maximum reached" errors answer.
+const (
+	maxStoredMessages = 500 // per channel, the oldest forgotten first
+	maxChannels       = 500 // per guild, Discord's limit
+	maxRoles          = 250 // per guild, Discord's limit
+	maxBans           = 1000
+	maxDMs            = 100
+)
 
-// resident is one member of the guild with their live presence.
+// resident is one member of a guild with their live presence.
 type resident struct {
 	member   gateway.Member // with user nested
 	status   string         // online, idle, dnd, offline
 	activity *gateway.Activity
+	voice    gateway.Snowflake // the voice channel they sit in, 0 if none
 }
 
-// world is the sandbox's single guild and what has been said in it. Every
+// channelState is a channel with what the gateway.Channel shape does not hold.
+type channelState struct {
+	ch         gateway.Channel // GuildID left nil; rendered per request
+	overwrites []gateway.Overwrite
+	pins       []pin          // newest first
+	members    []threadMember // threads only
+	// messageCount is what a thread reports as message_count (and
+	// total_message_sent: the sandbox does not subtract deletions).
+	messageCount int
+}
+
+type pin struct {
+	id gateway.Snowflake
+	at string
+}
+
+type threadMember struct {
+	userID gateway.Snowflake
+	joined string
+}
+
+// guildState is one guild: the guild object (roles included), its channels
+// and threads, members and bans.
+type guildState struct {
+	guild    gateway.Guild // without members, channels, presences (built per request)
+	channels []*channelState
+	members  []*resident
+	bans     []ban
+}
+
+type ban struct {
+	user   gateway.User
+	reason *string
+}
+
+// world is the sandbox's guilds, DMs and what has been said in them. Every
 // method is called with Server.mu held.
 type world struct {
-	created   time.Time
-	guild     gateway.Guild // without members, channels, presences (built per request)
-	channels  []gateway.Channel
-	dm        gateway.Channel
-	residents []*resident
-	messages  map[gateway.Snowflake][]gateway.Message
-	visitors  []gateway.User // people the activity loop lets join and leave
+	created  time.Time
+	guilds   []*guildState // guilds[0] is the home guild, GuildID
+	dm       *channelState // the DM with DefaultMemberID, DMChannelID
+	dms      []*channelState
+	users    map[gateway.Snowflake]gateway.User // everyone the bot can look up
+	messages map[gateway.Snowflake][]gateway.Message
+	// reactors lists who reacted with an emoji to a message, in order.
+	reactors map[reactionKey][]gateway.Snowflake
+	visitors []gateway.User // people the activity loop lets join and leave
 }
 
 func str(s string) *string { return &s }
@@ -50,94 +94,23 @@ func botUser() gateway.User {
 	return gateway.User{ID: BotID, Username: "Tour Bot", Discriminator: "4821", Bot: true, Verified: true, Flags: 0, PublicFlags: 0}
 }
 
-func newWorld(now time.Time) *world {
-	w := &world{created: now, messages: map[gateway.Snowflake][]gateway.Message{}}
-	everyonePerms := "1071698660929" // view, send, read history, connect, speak…
-	w.guild = gateway.Guild{
-		ID: GuildID, Name: "Gateway Tour", OwnerID: DefaultMemberID,
-		AFKTimeout: 300, VerificationLevel: 1, PreferredLocale: "en-US",
-		SystemChannelID: sf(GeneralChannelID), Description: str("A small guild that lives inside gatewaytour."),
-		Roles: []gateway.Role{
-			{ID: GuildID, Name: "@everyone", Permissions: everyonePerms},
-			{ID: ModeratorRoleID, Name: "Moderator", Color: 0x3498db, Hoist: true, Position: 2, Permissions: "1099511627775", Mentionable: true},
-			{ID: MemberRoleID, Name: "Member", Color: 0x2ecc71, Position: 1, Permissions: everyonePerms},
-		},
-		Emojis: []json.RawMessage{}, Stickers: []json.RawMessage{}, Features: []string{},
-		JoinedAt: timestamp(GuildID.Time().Add(time.Hour)),
-	}
-	w.channels = []gateway.Channel{
-		{ID: CategoryID, Type: gateway.ChannelGuildCategory, Name: "Text Channels", Position: 0},
-		{ID: GeneralChannelID, Type: gateway.ChannelGuildText, Name: "general", Position: 0, ParentID: sf(CategoryID), Topic: str("Say hello. Members chat here now and then.")},
-		{ID: BotCommandsID, Type: gateway.ChannelGuildText, Name: "bot-commands", Position: 1, ParentID: sf(CategoryID), Topic: str("Try !hello")},
-		{ID: VoiceChannelID, Type: gateway.ChannelGuildVoice, Name: "Lounge", Position: 0, Bitrate: 64000, UserLimit: 10},
-	}
-	for i := range w.channels {
-		w.channels[i].PermissionOverwrites = []json.RawMessage{}
-	}
-	joined := func(id gateway.Snowflake) string { return timestamp(id.Time().Add(20 * time.Minute)) }
-	add := func(u gateway.User, roles []gateway.Snowflake, status string, act *gateway.Activity) {
-		w.residents = append(w.residents, &resident{
-			member: gateway.Member{User: &u, Roles: roles, JoinedAt: joined(u.ID)},
-			status: status, activity: act,
-		})
-	}
-	bot := botUser()
-	add(bot, []gateway.Snowflake{}, "online", nil)
-	add(human(DefaultMemberID, "ada", "Ada"), []gateway.Snowflake{ModeratorRoleID, MemberRoleID}, "online", &gateway.Activity{Name: "Custom Status", Type: 4, State: str("reading gateway frames")})
-	add(human(1315649146060931072, "grace", "Grace"), []gateway.Snowflake{MemberRoleID}, "online", nil)
-	add(human(1330809038438531072, "linus", "Linus"), []gateway.Snowflake{MemberRoleID}, "idle", &gateway.Activity{Name: "a kernel build", Type: 3})
-	add(human(1338962765414531072, "margaret", "Margaret"), []gateway.Snowflake{MemberRoleID}, "dnd", nil)
-	add(human(1345047861657731072, "ken", "Ken"), []gateway.Snowflake{}, "offline", nil)
+// home is the guild every lesson uses.
+func (w *world) home() *guildState { return w.guilds[0] }
 
-	ada := *w.residents[1].member.User
-	w.dm = gateway.Channel{ID: DMChannelID, Type: gateway.ChannelDM, Recipients: []gateway.User{ada}, PermissionOverwrites: []json.RawMessage{}}
-	w.visitors = []gateway.User{
-		human(1349000000000000001, "newcomer_nia", "Nia"),
-		human(1349000000000000002, "curious_otto", "Otto"),
-		human(1349000000000000003, "lurker_pim", "Pim"),
-	}
-	return w
-}
-
-// guildCreate is GUILD_CREATE's d for a session with these intents.
-// Presences need GUILD_PRESENCES. Every member is listed and member_count
-// equals len(members), so libraries see the guild as complete and do not
-// request members (a real guild without the presences intent would list only
-// the bot and people in voice).
-func (w *world) guildCreate(intents gateway.Intents) gateway.Guild {
-	g := w.guild
-	g.Channels = append([]gateway.Channel(nil), w.channels...)
-	g.Members = make([]gateway.Member, 0, len(w.residents))
-	g.Presences = []gateway.Presence{}
-	for _, r := range w.residents {
-		g.Members = append(g.Members, r.member)
-		if intents.Has(gateway.IntentGuildPresences) && r.status != "offline" {
-			g.Presences = append(g.Presences, r.presence(false))
+func (w *world) guildByID(id gateway.Snowflake) *guildState {
+	for _, g := range w.guilds {
+		if g.guild.ID == id {
+			return g
 		}
 	}
-	g.MemberCount = len(g.Members)
-	g.Threads, g.VoiceStates, g.StageInstances, g.ScheduledEvts = []json.RawMessage{}, []json.RawMessage{}, []json.RawMessage{}, []json.RawMessage{}
-	return g
+	return nil
 }
 
-// presence is the resident's presence; withGuild adds guild_id as
-// PRESENCE_UPDATE carries it (GUILD_CREATE's presences leave it out).
-func (r *resident) presence(withGuild bool) gateway.Presence {
-	p := gateway.Presence{User: gateway.PresenceUserRef{ID: r.member.User.ID}, Status: r.status, Activities: []gateway.Activity{}, ClientStatus: map[string]string{}}
-	if r.activity != nil {
-		p.Activities = append(p.Activities, *r.activity)
-	}
-	if r.status != "offline" {
-		p.ClientStatus["desktop"] = r.status
-	}
-	if withGuild {
-		p.GuildID = sf(GuildID)
-	}
-	return p
-}
+// resident is a member of the home guild.
+func (w *world) resident(id gateway.Snowflake) *resident { return w.home().member(id) }
 
-func (w *world) resident(id gateway.Snowflake) *resident {
-	for _, r := range w.residents {
+func (g *guildState) member(id gateway.Snowflake) *resident {
+	for _, r := range g.members {
 		if r.member.User.ID == id {
 			return r
 		}
@@ -145,98 +118,177 @@ func (w *world) resident(id gateway.Snowflake) *resident {
 	return nil
 }
 
-// channel finds a guild channel or the DM channel.
-func (w *world) channel(id gateway.Snowflake) (gateway.Channel, bool) {
-	if id == w.dm.ID {
-		return w.dm, true
-	}
-	for _, c := range w.channels {
-		if c.ID == id {
-			gid := GuildID
-			c.GuildID = &gid
-			return c, true
+func (g *guildState) role(id gateway.Snowflake) (int, bool) {
+	for i, r := range g.guild.Roles {
+		if r.ID == id {
+			return i, true
 		}
 	}
-	return gateway.Channel{}, false
+	return 0, false
+}
+
+func (g *guildState) channelIndex(id gateway.Snowflake) int {
+	for i, c := range g.channels {
+		if c.ch.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// findChannel is a guild channel or thread (with its guild) or a DM (guild nil).
+func (w *world) findChannel(id gateway.Snowflake) (*channelState, *guildState) {
+	if w.dm.ch.ID == id {
+		return w.dm, nil
+	}
+	for _, d := range w.dms {
+		if d.ch.ID == id {
+			return d, nil
+		}
+	}
+	for _, g := range w.guilds {
+		if i := g.channelIndex(id); i >= 0 {
+			return g.channels[i], g
+		}
+	}
+	return nil, nil
+}
+
+// render is the channel object as REST and dispatches give it.
+func (c *channelState) render(g *guildState) gateway.Channel {
+	ch := c.ch
+	if g != nil {
+		ch.GuildID = sf(g.guild.ID)
+	}
+	ch.PermissionOverwrites = make([]json.RawMessage, 0, len(c.overwrites))
+	for _, o := range c.overwrites {
+		ch.PermissionOverwrites = append(ch.PermissionOverwrites, mustJSON(o))
+	}
+	if isThread(ch.Type) {
+		ch.PermissionOverwrites = nil
+		members, count := len(c.members), c.messageCount
+		ch.MemberCount, ch.MessageCount, ch.TotalMessageSent = &members, &count, &count
+	}
+	return ch
+}
+
+// channel finds a guild channel, thread or DM channel, rendered.
+func (w *world) channel(id gateway.Snowflake) (gateway.Channel, bool) {
+	c, g := w.findChannel(id)
+	if c == nil {
+		return gateway.Channel{}, false
+	}
+	return c.render(g), true
+}
+
+func isThread(t int) bool {
+	return t == gateway.ChannelAnnouncementThread || t == gateway.ChannelPublicThread || t == gateway.ChannelPrivateThread
+}
+
+// textual reports whether messages can be posted in a channel type.
+func textual(t int) bool {
+	switch t {
+	case gateway.ChannelGuildText, gateway.ChannelDM, gateway.ChannelGuildVoice, gateway.ChannelGuildAnnouncement:
+		return true
+	}
+	return isThread(t)
+}
+
+// guildCreate is GUILD_CREATE's d for a session with these intents, with
+// Discord's rule for members: without GUILD_PRESENCES only the bot and
+// members in voice are listed; with it, a large guild (more members than
+// large_threshold) lists only members who are online, have a role or a
+// nickname, or are in voice, a small one everyone. member_count is always the true count, so a library that
+// wants everyone sees the list is partial and requests the rest (op 8).
+func (g *guildState) guildCreate(intents gateway.Intents, largeThreshold int) gateway.Guild {
+	out := g.guild
+	out.Channels = []gateway.Channel{}
+	out.Threads = []json.RawMessage{}
+	for _, c := range g.channels {
+		if isThread(c.ch.Type) {
+			out.Threads = append(out.Threads, mustJSON(c.render(g)))
+		} else {
+			out.Channels = append(out.Channels, c.render(nil)) // GUILD_CREATE's channels carry no guild_id
+		}
+	}
+	out.MemberCount = len(g.members)
+	out.Large = out.MemberCount > largeThreshold
+	presences := intents.Has(gateway.IntentGuildPresences)
+	out.Members = []gateway.Member{}
+	out.Presences = []gateway.Presence{}
+	out.VoiceStates = []json.RawMessage{}
+	for _, r := range g.members {
+		inVoice := r.voice != 0
+		if inVoice {
+			out.VoiceStates = append(out.VoiceStates, mustJSON(r.voiceState(g.guild.ID, false)))
+		}
+		notable := r.status != "offline" || len(r.member.Roles) > 0 || r.member.Nick != nil
+		listed := r.member.User.ID == BotID || inVoice || (presences && (!out.Large || notable))
+		if !listed {
+			continue
+		}
+		out.Members = append(out.Members, r.member)
+		if presences && r.status != "offline" {
+			out.Presences = append(out.Presences, r.presence(0))
+		}
+	}
+	out.StageInstances, out.ScheduledEvts = []json.RawMessage{}, []json.RawMessage{}
+	return out
+}
+
+// presence is the resident's presence; a non-zero guild adds guild_id as
+// PRESENCE_UPDATE carries it (GUILD_CREATE's presences leave it out).
+func (r *resident) presence(guild gateway.Snowflake) gateway.Presence {
+	p := gateway.Presence{User: gateway.PresenceUserRef{ID: r.member.User.ID}, Status: r.status, Activities: []gateway.Activity{}, ClientStatus: map[string]string{}}
+	if r.activity != nil {
+		p.Activities = append(p.Activities, *r.activity)
+	}
+	if r.status != "offline" {
+		p.ClientStatus["desktop"] = r.status
+	}
+	if guild != 0 {
+		p.GuildID = sf(guild)
+	}
+	return p
+}
+
+// voiceState is the resident's voice state; withMember adds the member,
+// as VOICE_STATE_UPDATE carries it.
+func (r *resident) voiceState(guild gateway.Snowflake, withMember bool) map[string]any {
+	v := map[string]any{
+		"guild_id": guild, "channel_id": r.voice, "user_id": r.member.User.ID, "session_id": "voice-" + r.member.User.ID.String(),
+		"deaf": false, "mute": false, "self_deaf": false, "self_mute": false, "self_video": false, "suppress": false, "request_to_speak_timestamp": nil,
+	}
+	if withMember {
+		v["member"] = r.member
+	}
+	return v
 }
 
 func (w *world) store(m gateway.Message) {
 	list := append(w.messages[m.ChannelID], m)
 	if len(list) >= 2*maxStoredMessages { // trim in batches: one copy per maxStoredMessages posts
+		w.forgetReactions(list[:len(list)-maxStoredMessages])
 		list = append(list[:0:0], list[len(list)-maxStoredMessages:]...)
 	}
 	w.messages[m.ChannelID] = list
-	for i := range w.channels {
-		if w.channels[i].ID == m.ChannelID {
-			w.channels[i].LastMessageID = sf(m.ID)
-		}
+	if c, _ := w.findChannel(m.ChannelID); c != nil {
+		c.ch.LastMessageID = sf(m.ID)
+		c.messageCount++
 	}
 }
 
-// humans are the residents who are not bots, sorted by id so scripted
-// choices are reproducible for a given random source.
+// humans are the home guild's residents who are not bots, sorted by id so
+// scripted choices are reproducible for a given random source.
 func (w *world) humans() []*resident {
 	var out []*resident
-	for _, r := range w.residents {
+	for _, r := range w.home().members {
 		if !r.member.User.Bot {
 			out = append(out, r)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].member.User.ID < out[j].member.User.ID })
 	return out
-}
-
-// membersChunk answers a Request Guild Members (op 8) in a single chunk:
-// user_ids or a username prefix select members (at most 100 then), limit 0
-// with an empty query means everyone.
-func (w *world) membersChunk(req gateway.RequestGuildMembers, intents gateway.Intents) map[string]any {
-	limit := req.Limit
-	if len(req.UserIDs) > 0 || (req.Query != nil && *req.Query != "") {
-		if limit <= 0 || limit > 100 {
-			limit = 100
-		}
-	}
-	members := []gateway.Member{}
-	presences := []gateway.Presence{}
-	found := map[gateway.Snowflake]bool{}
-	for _, r := range w.residents {
-		u := r.member.User
-		switch {
-		case len(req.UserIDs) > 0:
-			if !containsID(req.UserIDs, u.ID) {
-				continue
-			}
-		case req.Query != nil && *req.Query != "":
-			if !strings.HasPrefix(strings.ToLower(u.Username), strings.ToLower(*req.Query)) {
-				continue
-			}
-		}
-		if limit > 0 && len(members) >= limit {
-			break
-		}
-		found[u.ID] = true
-		members = append(members, r.member)
-		if req.Presences && intents.Has(gateway.IntentGuildPresences) {
-			presences = append(presences, r.presence(false))
-		}
-	}
-	chunk := map[string]any{"guild_id": GuildID, "members": members, "chunk_index": 0, "chunk_count": 1}
-	if req.Presences && intents.Has(gateway.IntentGuildPresences) {
-		chunk["presences"] = presences
-	}
-	if req.Nonce != "" {
-		chunk["nonce"] = req.Nonce
-	}
-	var notFound []gateway.Snowflake
-	for _, id := range req.UserIDs {
-		if !found[id] {
-			notFound = append(notFound, id)
-		}
-	}
-	if len(notFound) > 0 {
-		chunk["not_found"] = notFound
-	}
-	return chunk
 }
 
 func containsID(ids []gateway.Snowflake, id gateway.Snowflake) bool {

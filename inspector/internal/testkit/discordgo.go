@@ -20,7 +20,7 @@ var discordgoEndpoints sync.Mutex
 func PointDiscordgoAt(t testing.TB, base string) {
 	discordgoEndpoints.Lock()
 	vars := []*string{&discordgo.EndpointAPI, &discordgo.EndpointGateway, &discordgo.EndpointGatewayBot,
-		&discordgo.EndpointUsers, &discordgo.EndpointChannels, &discordgo.EndpointGuilds, &discordgo.EndpointApplications}
+		&discordgo.EndpointUsers, &discordgo.EndpointChannels, &discordgo.EndpointGuilds, &discordgo.EndpointApplications, &discordgo.EndpointWebhooks}
 	saved := make([]string, len(vars))
 	for i, v := range vars {
 		saved[i] = *v
@@ -33,6 +33,7 @@ func PointDiscordgoAt(t testing.TB, base string) {
 	discordgo.EndpointChannels = api + "channels/"
 	discordgo.EndpointGuilds = api + "guilds/"
 	discordgo.EndpointApplications = api + "applications"
+	discordgo.EndpointWebhooks = api + "webhooks/"
 	t.Cleanup(func() {
 		for i, v := range vars {
 			*v = saved[i]
