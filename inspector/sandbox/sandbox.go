@@ -188,6 +188,7 @@ type Server struct {
 	limits *restLimiter
 	apps   *appState // commands and interactions (commands.go, interactions.go), made on first use
 	obs    observers
+	feed   feedHub // the members' live view (feed.go)
 
 	activityEvents  atomic.Int64 // scripted events generated, for tests
 	activityWorkers atomic.Int64 // activity goroutines alive, for tests
