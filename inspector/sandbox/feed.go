@@ -20,6 +20,7 @@ import (
 //	GET  /sandbox/events?user_id=…            text/event-stream: "snapshot", then "dispatch" events
 //	GET  /sandbox/channels/{id}/messages      ?limit=1..500 (50), ?before=id: oldest first
 //	POST /sandbox/presence                    {"user_id","status"}: PRESENCE_UPDATE
+//	PATCH, DELETE /sandbox/messages/{id}      the member edits or deletes (actor_edit.go)
 
 const (
 	maxFeedViewers   = 8                // pages open at once; the ninth is refused with 503
@@ -135,6 +136,8 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, path string) 
 		s.feedHistory(w, r, seg[1])
 	case path == "/presence" && r.Method == http.MethodPost:
 		s.actorPresence(w, r)
+	case len(seg) == 2 && seg[0] == "messages" && (r.Method == http.MethodPatch || r.Method == http.MethodDelete):
+		s.actorEdit(w, r, seg[1], r.Method == http.MethodDelete) // actor_edit.go
 	default:
 		return false
 	}
