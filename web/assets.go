@@ -95,7 +95,7 @@ func (t assetTable) url(name string) string {
 
 // panelScripts are the live panel's files; panel-core.js first, since the
 // others register with it.
-var panelScripts = []string{"panel-core.js", "panel-list.js", "panel-detail.js", "panel-chart.js", "panel-connect.js", "panel-hello.js"}
+var panelScripts = []string{"panel-core.js", "panel-list.js", "panel-detail.js", "panel-chart.js", "panel-connect.js", "panel-hello.js", "guild-md.js", "guild-render.js", "guild-view.js", "guild-strip.js", "guild-act.js"}
 
 func (t assetTable) links() assetLinks {
 	panel := make([]string, len(panelScripts))
@@ -106,6 +106,7 @@ func (t assetTable) links() assetLinks {
 		AppCSS:       t.url("app.css"),
 		HighlightCSS: t.url(highlightCSSName),
 		PanelCSS:     t.url("panel.css"),
+		GuildCSS:     t.url("guild.css"),
 		AppJS:        t.url("app.js"),
 		SearchJS:     t.url("search.js"),
 		ThemeJS:      t.url("theme.js"),

@@ -1,0 +1,425 @@
+// Gateway Tour guild view: acting as a member. Messages, replies, edits,
+// reactions, slash commands with their options, components and modals all
+// go through the sandbox's actor API (/sandbox/…), so the page does nothing
+// a script could not do with curl.
+"use strict";
+
+(() => {
+  const G = window.GatewayTourGuild;
+  const S = () => window.GatewayTourGuildStrip;
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, className, text) => {
+    const e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text != null) e.textContent = text;
+    return e;
+  };
+  const TYPES = { 3: "string", 4: "integer", 5: "boolean", 6: "user", 7: "channel", 8: "role", 9: "mentionable", 10: "number", 11: "attachment" };
+  let replyTo = null;
+  let editing = null;
+  let commands = [];
+  let chosen = null; // the command whose options are shown
+  let pickIndex = 0;
+
+  function notice(text) {
+    $("guild-typing").textContent = text;
+  }
+  G.notice = notice;
+
+  // local adds a message only this page sees: ephemeral replies and the
+  // view's own notes ("The application did not respond").
+  function local(m) {
+    m.gtLocal = true;
+    m.channel_id ||= G.state.current;
+    m.id ||= String(BigInt(Date.now() - 1420070400000) << 22n);
+    m.timestamp ||= new Date().toISOString();
+    return G.put(m);
+  }
+  function botNote(text, error) {
+    local({ author: G.state.bot, content: text, flags: 64, gtError: error || "" });
+  }
+
+  // ── messages ──────────────────────────────────────────────────────────
+  async function send(text) {
+    const input = $("guild-input");
+    if (editing) {
+      const m = editing;
+      stopEditing();
+      const res = await G.api("PATCH", "/messages/" + m.id, { user_id: G.state.me, channel_id: m.channel_id, content: text });
+      if (!res.ok) notice("Not edited: " + (res.data?.message || res.status));
+      return;
+    }
+    const body = { user_id: G.state.me, channel_id: G.state.current, content: text };
+    if (replyTo) body.message_reference = { message_id: replyTo.id };
+    const label = "You said “" + text.slice(0, 40) + "”";
+    S()?.begin(label, { kind: "message" });
+    const res = await G.api("POST", "/messages", body);
+    input.value = "";
+    setReply(null);
+    if (!res.ok) {
+      notice("Not sent: " + (res.data?.message || "HTTP " + res.status));
+      S()?.fail(res.data?.message);
+    } else S()?.identify(res.data.id);
+  }
+  function setReply(m) {
+    replyTo = m;
+    $("guild-replying").hidden = !m;
+    if (m) {
+      $("guild-replying-text").textContent = "Replying to " + (G.userName(m.author?.id) || m.author?.username);
+      $("guild-input").focus();
+    }
+  }
+  function stopEditing() {
+    editing = null;
+    $("guild-input").value = "";
+    $("guild-replying").hidden = true;
+  }
+  G.reply = setReply;
+  G.edit = (m) => {
+    editing = m;
+    $("guild-input").value = m.content || "";
+    $("guild-replying").hidden = false;
+    $("guild-replying-text").textContent = "Editing your message (Enter saves, Escape cancels)";
+    $("guild-input").focus();
+  };
+  G.remove = async (m) => {
+    const res = await G.api("DELETE", "/messages/" + m.id, { user_id: G.state.me, channel_id: m.channel_id });
+    if (!res.ok) notice("Not deleted: " + (res.data?.message || res.status));
+  };
+  G.react = async (m, emoji, add) => {
+    S()?.begin((add ? "You reacted " : "You took back ") + emoji, { kind: "reaction" });
+    const res = await G.api(add ? "PUT" : "DELETE", "/reactions", { user_id: G.state.me, channel_id: m.channel_id, message_id: m.id, emoji });
+    if (!res.ok) notice("Reaction refused: " + (res.data?.message || res.status));
+  };
+
+  // ── interactions ──────────────────────────────────────────────────────
+  // interact runs one interaction and shows what Discord's client would:
+  // thinking, the reply (ephemeral ones only here), a modal, or the failure.
+  async function interact(body, label, control) {
+    body.user_id = G.state.me;
+    if (G.state.channels.get(G.state.current)?.guild) body.channel_id ||= G.state.current;
+    else body.dm = true;
+    if (control) control.disabled = true;
+    notice("Sending " + label + "…");
+    S()?.begin("You used " + label, { kind: "interaction" });
+    const res = await G.api("POST", "/interactions", body);
+    if (control) control.disabled = false;
+    notice("");
+    if (!res.ok) {
+      botNote("", (res.data?.message || "HTTP " + res.status));
+      S()?.fail(res.data?.message);
+      return;
+    }
+    const v = res.data;
+    S()?.identify(v.id);
+    follow(v, label);
+  }
+
+  async function follow(v, label) {
+    if (v.error) {
+      const why = await S()?.reason(v.id);
+      botNote("", v.error + (why ? " — " + why : ""));
+      S()?.done(v.error + (why ? ": " + why : ""));
+      return;
+    }
+    const r = v.response;
+    if (r?.type === 9) return openModal(r.data, v);
+    if (r?.ephemeral && r.message) local(r.message);
+    for (const f of v.followups || []) if ((f.flags & 64) !== 0) local(f);
+    const loading = r?.message && (r.message.flags & 128) !== 0;
+    if (loading) poll(v.id, 0);
+  }
+
+  // poll follows a deferred reply ("thinking") until the bot edits it or
+  // its 15 minutes run out, as the invoker's client would see it.
+  async function poll(id, n) {
+    await new Promise((ok) => setTimeout(ok, n < 240 ? 500 : 5000));
+    const res = await G.api("GET", "/interactions/" + id);
+    if (!res.ok) return;
+    const v = res.data;
+    const m = v.response?.message;
+    if (v.error) {
+      const why = await S()?.reason(id);
+      botNote("", v.error + (why ? " — " + why : ""));
+      if (m && v.response.ephemeral) local(Object.assign(m, { flags: m.flags & ~128 }));
+      return;
+    }
+    if (m && v.response.ephemeral) local(m);
+    for (const f of v.followups || []) if ((f.flags & 64) !== 0) local(f);
+    if (m && (m.flags & 128) !== 0 && n < 420) poll(id, n + 1);
+  }
+
+  G.act = (kind, body, control) => {
+    const label = kind === "component" ? "a component (" + body.custom_id + ")" : kind;
+    return interact({ type: kind, ...body }, label, control);
+  };
+
+  // ── modals ────────────────────────────────────────────────────────────
+  function openModal(data, from) {
+    const dlg = $("guild-modal");
+    $("guild-modal-title").textContent = data?.title || "Form";
+    const fields = $("guild-modal-fields");
+    fields.replaceChildren();
+    $("guild-modal-error").hidden = true;
+    const inputs = [];
+    for (const row of data?.components || []) {
+      for (const c of row.type === 4 ? [row] : row.components || []) {
+        if (c.type !== 4) continue;
+        const id = "guild-modal-" + inputs.length;
+        const label = el("label", null, c.label || c.custom_id);
+        label.htmlFor = id;
+        if (c.required !== false) label.append(el("span", "visually-hidden", " (required)"), " *");
+        const input = c.style === 2 ? el("textarea") : el("input");
+        input.id = id;
+        input.required = c.required !== false;
+        if (c.min_length != null) input.minLength = c.min_length;
+        if (c.max_length != null) input.maxLength = c.max_length;
+        if (c.placeholder) input.placeholder = c.placeholder;
+        if (c.value) input.value = c.value;
+        input.dataset.customId = c.custom_id;
+        fields.append(label, input);
+        inputs.push(input);
+      }
+    }
+    const form = $("guild-modal-form");
+    form.onsubmit = async (e) => {
+      e.preventDefault();
+      if (!form.reportValidity()) return;
+      const values = {};
+      for (const i of inputs) values[i.dataset.customId] = i.value;
+      dlg.close();
+      await interact({ type: "modal", custom_id: data.custom_id, fields: values }, "the form “" + (data.title || "") + "”");
+    };
+    $("guild-modal-cancel").onclick = () => dlg.close();
+    dlg.showModal();
+    inputs[0]?.focus();
+  }
+
+  // ── slash commands ────────────────────────────────────────────────────
+  async function loadCommands() {
+    const res = await G.api("GET", "/commands");
+    if (!res.ok) return;
+    const guild = G.state.channels.get(G.state.current)?.guild;
+    commands = [...(res.data.global || []), ...((guild && res.data.guilds?.[guild.id]) || [])].filter((c) => (c.type || 1) === 1);
+  }
+
+  function picker(prefix) {
+    const box = $("guild-picker");
+    const hits = commands.filter((c) => c.name.startsWith(prefix));
+    box.replaceChildren();
+    box.hidden = hits.length === 0 && prefix !== "";
+    if (!hits.length) {
+      if (!box.hidden) box.append(el("div", "guild-pick", "The bot has registered no slash commands here."));
+      $("guild-input").removeAttribute("aria-activedescendant");
+      return;
+    }
+    pickIndex = Math.min(pickIndex, hits.length - 1);
+    hits.forEach((c, i) => {
+      const o = el("div", "guild-pick");
+      o.id = "guild-pick-" + i;
+      o.setAttribute("role", "option");
+      o.setAttribute("aria-selected", String(i === pickIndex));
+      o.append(el("strong", null, "/" + c.name), " ", el("span", "guild-pick-desc", c.description || ""));
+      o.addEventListener("mousedown", (e) => {
+        e.preventDefault();
+        choose(c);
+      });
+      box.append(o);
+    });
+    $("guild-input").setAttribute("aria-activedescendant", "guild-pick-" + pickIndex);
+    box.hits = hits;
+  }
+  function closePicker() {
+    $("guild-picker").hidden = true;
+    $("guild-input").removeAttribute("aria-activedescendant");
+  }
+
+  // choose shows the command's options as fields, required ones first.
+  function choose(c) {
+    chosen = c;
+    closePicker();
+    const input = $("guild-input");
+    input.value = "/" + c.name + " ";
+    const box = $("guild-options");
+    box.replaceChildren();
+    const opts = [...(c.options || [])].filter((o) => o.type >= 3).sort((a, b) => Number(!!b.required) - Number(!!a.required));
+    box.hidden = opts.length === 0;
+    for (const o of opts) box.append(optionField(c, o));
+    input.focus();
+  }
+
+  function optionField(c, o) {
+    const wrap = el("label", "guild-option");
+    wrap.append(el("span", null, o.name + (o.required ? " *" : "")), el("span", "guild-option-type", TYPES[o.type] + (o.description ? " — " + o.description : "")));
+    let control;
+    const pick = (pairs) => {
+      control = el("select", "panel-select");
+      const none = el("option", null, o.required ? "Choose…" : "(none)");
+      none.value = "";
+      control.append(none);
+      for (const [v, l] of pairs) {
+        const opt = el("option", null, l);
+        opt.value = v;
+        control.append(opt);
+      }
+    };
+    if (o.choices?.length) pick(o.choices.map((ch) => [JSON.stringify(ch.value), ch.name]));
+    else if (o.type === 5) pick([["true", "True"], ["false", "False"]]);
+    else if (o.type >= 6 && o.type <= 9) pick(G.renderCtx().choicesFor({ 6: 5, 7: 8, 8: 6, 9: 7 }[o.type]).map(([v, l]) => [JSON.stringify(v), l]));
+    else {
+      control = el("input", "panel-input");
+      control.type = o.type === 4 || o.type === 10 ? "number" : "text";
+      if (o.type === 4) control.step = "1";
+      if (o.min_value != null) control.min = o.min_value;
+      if (o.max_value != null) control.max = o.max_value;
+      if (o.max_length != null) control.maxLength = o.max_length;
+      if (o.type === 11) control.placeholder = "a file name";
+      if (o.autocomplete) autocomplete(c, o, control);
+    }
+    control.required = !!o.required;
+    control.dataset.option = o.name;
+    control.dataset.type = o.type;
+    control.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey) {
+        e.preventDefault();
+        runChosen();
+      }
+    });
+    wrap.append(control);
+    return wrap;
+  }
+
+  function autocomplete(c, o, input) {
+    const list = el("datalist");
+    list.id = "guild-ac-" + o.name;
+    input.setAttribute("list", list.id);
+    input.after?.(list);
+    queueMicrotask(() => input.parentElement?.append(list));
+    let timer = 0;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const options = readOptions();
+        options[o.name] = input.value;
+        const res = await G.api("POST", "/interactions", { type: "autocomplete", name: c.name, options, focused: o.name, user_id: G.state.me, channel_id: G.state.current });
+        list.replaceChildren();
+        for (const ch of res.data?.response?.data?.choices || []) {
+          const opt = el("option", null, ch.name);
+          opt.value = String(ch.value);
+          list.append(opt);
+        }
+      }, 200);
+    });
+  }
+
+  function readOptions() {
+    const out = {};
+    for (const f of $("guild-options").querySelectorAll("[data-option]")) {
+      if (f.value === "") continue;
+      const t = Number(f.dataset.type);
+      if (f.tagName === "SELECT") out[f.dataset.option] = JSON.parse(f.value);
+      else out[f.dataset.option] = t === 4 || t === 10 ? Number(f.value) : f.value;
+    }
+    return out;
+  }
+
+  function runChosen() {
+    const c = chosen;
+    const missing = [...$("guild-options").querySelectorAll("[data-option]")].find((f) => f.required && f.value === "");
+    if (missing) {
+      missing.focus();
+      notice("“" + missing.dataset.option + "” is required.");
+      return;
+    }
+    const options = readOptions();
+    resetComposer();
+    interact({ type: "command", name: c.name, options }, "/" + c.name);
+  }
+
+  // typed parses "/name opt:value other:more words" as Discord's client does.
+  function typed(text) {
+    const m = /^\/(\S+)\s*([\s\S]*)$/.exec(text.trim());
+    if (!m) return null;
+    const c = commands.find((x) => x.name === m[1]);
+    const options = {};
+    const parts = m[2] ? m[2].split(/\s+(?=[\w-]+:)/) : [];
+    for (const p of parts) {
+      const at = p.indexOf(":");
+      if (at < 1) continue;
+      const key = p.slice(0, at);
+      const raw = p.slice(at + 1).trim();
+      const def = c?.options?.find((o) => o.name === key);
+      options[key] = def && (def.type === 4 || def.type === 10) ? Number(raw) : def?.type === 5 ? raw === "true" : raw.replace(/^<[@#]&?!?(\d+)>$/, "$1");
+    }
+    return { name: m[1], options };
+  }
+
+  function resetComposer() {
+    chosen = null;
+    $("guild-input").value = "";
+    $("guild-options").hidden = true;
+    $("guild-options").replaceChildren();
+    closePicker();
+  }
+
+  function onKey(e) {
+    const input = e.currentTarget;
+    const box = $("guild-picker");
+    if (!box.hidden && box.hits?.length && (e.key === "ArrowDown" || e.key === "ArrowUp")) {
+      e.preventDefault();
+      pickIndex = (pickIndex + (e.key === "ArrowDown" ? 1 : box.hits.length - 1)) % box.hits.length;
+      picker(input.value.slice(1));
+      return;
+    }
+    if (!box.hidden && box.hits?.length && (e.key === "Tab" || (e.key === "Enter" && !/\s/.test(input.value.trim())))) {
+      e.preventDefault();
+      choose(box.hits[pickIndex]);
+      return;
+    }
+    if (e.key === "Escape") {
+      if (editing) stopEditing();
+      else if (replyTo) setReply(null);
+      else resetComposer();
+      return;
+    }
+    if (e.key !== "Enter" || e.shiftKey) return;
+    e.preventDefault();
+    const text = input.value;
+    if (!text.trim()) return;
+    if (chosen && text.trim() === "/" + chosen.name) return runChosen();
+    if (text.startsWith("/") && !editing) {
+      const cmd = typed(text);
+      const known = commands.some((c) => c.name === cmd.name);
+      if (known) {
+        resetComposer();
+        return interact({ type: "command", name: cmd.name, options: cmd.options }, "/" + cmd.name);
+      }
+    }
+    resetComposer();
+    send(text);
+  }
+
+  function onInput(e) {
+    const v = e.currentTarget.value;
+    e.currentTarget.style.height = "auto";
+    e.currentTarget.style.height = Math.min(e.currentTarget.scrollHeight, 160) + "px";
+    if (chosen && !v.startsWith("/" + chosen.name)) {
+      chosen = null;
+      $("guild-options").hidden = true;
+    }
+    if (/^\/\S*$/.test(v) && !editing) {
+      if (v === "/") loadCommands().then(() => picker(""));
+      picker(v.slice(1));
+    } else closePicker();
+  }
+
+  window.GatewayTourPanel.on("ready", () => {
+    const input = $("guild-input");
+    if (!input) return;
+    input.addEventListener("keydown", onKey);
+    input.addEventListener("input", onInput);
+    input.addEventListener("blur", () => setTimeout(closePicker, 150));
+    $("guild-replying-cancel").addEventListener("click", () => (editing ? stopEditing() : setReply(null)));
+    G.hooks.ready.push(loadCommands);
+  });
+})();

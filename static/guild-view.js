@@ -1,0 +1,611 @@
+// Gateway Tour guild view: the sandbox guild as a member sees it, beside
+// the lesson in the panel column ("Frames | Guild"). It follows the
+// sandbox's member feed (/sandbox/events) and keeps every channel's
+// messages in memory; the message list is virtualised like the frame list,
+// so only the rows on screen exist in the DOM. Like the panel, it lives
+// outside <main>, so moving between lessons never interrupts it.
+"use strict";
+
+window.GatewayTourGuild = (() => {
+  const P = window.GatewayTourPanel;
+  const R = window.GatewayTourGuildRender;
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, className, text) => {
+    const e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text != null) e.textContent = text;
+    return e;
+  };
+  const MAX_PER_CHANNEL = 20000; // beyond this the oldest leave the page (the sandbox keeps its own history)
+  const EST = 52; // a row's height before it has been measured
+  const OVER = 400; // pixels drawn beyond the visible window
+
+  const state = {
+    me: null, // the member acted as
+    you: null, // the learner's own member
+    bot: null,
+    guilds: [], // GUILD_CREATE-shaped, from the snapshot
+    dms: [],
+    channels: new Map(), // id → { ch, guild }
+    msgs: new Map(), // channel id → { list, byId, loaded }
+    presence: new Map(),
+    current: null,
+    bots: 0,
+    typing: new Map(), // channel id → Map(user id → until)
+  };
+  const hooks = { dispatch: [], ready: [] };
+  let source = null;
+
+  async function api(method, path, body) {
+    let r;
+    try {
+      r = await fetch("/sandbox" + path, {
+        method,
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": P.csrf, Accept: "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: "same-origin",
+      });
+    } catch {
+      return { ok: false, status: 0, data: { message: "The sandbox did not answer. Is gatewaytour still running?" } };
+    }
+    const text = await r.text();
+    let data = null;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch {
+      data = { message: text };
+    }
+    return { ok: r.ok, status: r.status, data };
+  }
+
+  // ── who is who ────────────────────────────────────────────────────────
+  function guildOf(channelID) {
+    return state.channels.get(channelID)?.guild || null;
+  }
+  function memberIn(guild, userID) {
+    return guild?.members.find((m) => m.user?.id === userID) || null;
+  }
+  function topRoleColor(guild, member) {
+    let best = null;
+    for (const id of member?.roles || []) {
+      const r = guild?.roles.find((x) => x.id === id);
+      if (r && r.color && (!best || r.position > best.position)) best = r;
+    }
+    return best?.color || 0;
+  }
+  function name(user, member, guild = guildOf(state.current)) {
+    const m = member || (user && memberIn(guild, user.id));
+    const n = m?.nick || user?.global_name || user?.username || "someone";
+    return { name: n, color: topRoleColor(guild, m) };
+  }
+  function userName(id) {
+    for (const g of state.guilds) {
+      const m = memberIn(g, id);
+      if (m) return m.nick || m.user.global_name || m.user.username;
+    }
+    return id === state.bot?.id ? state.bot.username : undefined;
+  }
+  const mdCtx = {
+    user: userName,
+    role: (id) => {
+      for (const g of state.guilds) {
+        const r = g.roles.find((x) => x.id === id);
+        if (r) return r;
+      }
+    },
+    channel: (id) => state.channels.get(id)?.ch.name,
+  };
+
+  // ── messages ──────────────────────────────────────────────────────────
+  function bucket(channelID) {
+    let b = state.msgs.get(channelID);
+    if (!b) {
+      b = { list: [], byId: new Map(), loaded: false };
+      state.msgs.set(channelID, b);
+    }
+    return b;
+  }
+  function put(m) {
+    const b = bucket(m.channel_id);
+    const old = b.byId.get(m.id);
+    if (old) {
+      Object.assign(old, m);
+      old.gtVersion = (old.gtVersion || 0) + 1;
+    } else {
+      m.gtVersion = 0;
+      b.byId.set(m.id, m);
+      const last = b.list[b.list.length - 1];
+      if (!last || BigInt(last.id) < BigInt(m.id)) b.list.push(m);
+      else {
+        b.list.push(m);
+        b.list.sort((x, y) => (BigInt(x.id) < BigInt(y.id) ? -1 : 1));
+      }
+      if (b.list.length > MAX_PER_CHANNEL) for (const gone of b.list.splice(0, b.list.length - MAX_PER_CHANNEL)) b.byId.delete(gone.id);
+    }
+    if (m.channel_id === state.current) list.invalidate();
+    return b.byId.get(m.id);
+  }
+  function drop(channelID, id) {
+    const b = state.msgs.get(channelID);
+    const m = b?.byId.get(id);
+    if (!m) return;
+    b.byId.delete(id);
+    b.list.splice(b.list.indexOf(m), 1);
+    if (channelID === state.current) list.invalidate();
+  }
+  function react(d, add) {
+    const m = state.msgs.get(d.channel_id)?.byId.get(d.message_id);
+    if (!m) return;
+    m.reactions ||= [];
+    const key = (e) => (e.id ? e.id : e.name);
+    let r = m.reactions.find((x) => key(x.emoji) === key(d.emoji));
+    if (add) {
+      if (!r) m.reactions.push((r = { emoji: d.emoji, count: 0, me: false }));
+      r.count++;
+      if (d.user_id === state.me) r.me = true;
+    } else if (r) {
+      r.count--;
+      if (d.user_id === state.me) r.me = false;
+      if (r.count <= 0) m.reactions.splice(m.reactions.indexOf(r), 1);
+    }
+    put(m);
+  }
+
+  // ── the feed ──────────────────────────────────────────────────────────
+  function connect() {
+    source?.close();
+    const es = new EventSource("/sandbox/events?user_id=" + encodeURIComponent(state.me || ""));
+    source = es;
+    es.addEventListener("snapshot", (e) => snapshot(JSON.parse(e.data)));
+    es.addEventListener("dispatch", (e) => dispatch(JSON.parse(e.data)));
+    es.addEventListener("lost", () => {
+      es.close();
+      setTimeout(connect, 300);
+    });
+  }
+
+  function snapshot(s) {
+    state.you ||= s.you;
+    state.me ||= s.you;
+    state.bot = s.bot;
+    state.guilds = s.guilds;
+    state.dms = s.dms;
+    state.channels.clear();
+    for (const g of s.guilds) for (const ch of [...g.channels, ...(g.threads || [])]) state.channels.set(ch.id, { ch, guild: g });
+    for (const ch of s.dms) state.channels.set(ch.id, { ch, guild: null });
+    for (const b of state.msgs.values()) b.loaded = false; // whatever the page missed, history has
+    state.presence.clear();
+    for (const g of s.guilds) for (const p of g.presences || []) state.presence.set(p.user.id, p.status);
+    if (!state.current || !state.channels.has(state.current)) {
+      const home = s.guilds[0];
+      state.current = home?.channels.find((c) => c.name === "general")?.id || home?.channels.find((c) => c.type === 0)?.id;
+    }
+    drawSide();
+    drawMembers();
+    drawAs();
+    open(state.current);
+    for (const fn of hooks.ready) fn();
+  }
+
+  const guildEvents = {
+    GUILD_MEMBER_ADD: (g, d) => g.members.push(d),
+    GUILD_MEMBER_REMOVE: (g, d) => (g.members = g.members.filter((m) => m.user.id !== d.user.id)),
+    GUILD_MEMBER_UPDATE: (g, d) => Object.assign(memberIn(g, d.user.id) || {}, d),
+    GUILD_ROLE_CREATE: (g, d) => g.roles.push(d.role),
+    GUILD_ROLE_UPDATE: (g, d) => Object.assign(g.roles.find((r) => r.id === d.role.id) || {}, d.role),
+    GUILD_ROLE_DELETE: (g, d) => (g.roles = g.roles.filter((r) => r.id !== d.role_id)),
+  };
+
+  function dispatch({ t, d }) {
+    const g = d?.guild_id ? state.guilds.find((x) => x.id === d.guild_id) : null;
+    switch (t) {
+      case "MESSAGE_CREATE":
+        put(d);
+        state.typing.get(d.channel_id)?.delete(d.author?.id);
+        drawTyping();
+        break;
+      case "MESSAGE_UPDATE": {
+        const old = state.msgs.get(d.channel_id)?.byId.get(d.id);
+        if (old || d.author) put(d);
+        break;
+      }
+      case "MESSAGE_DELETE":
+        drop(d.channel_id, d.id);
+        break;
+      case "MESSAGE_DELETE_BULK":
+        for (const id of d.ids) drop(d.channel_id, id);
+        break;
+      case "MESSAGE_REACTION_ADD":
+      case "MESSAGE_REACTION_REMOVE":
+        react(d, t === "MESSAGE_REACTION_ADD");
+        break;
+      case "MESSAGE_REACTION_REMOVE_ALL":
+      case "MESSAGE_REACTION_REMOVE_EMOJI": {
+        const m = state.msgs.get(d.channel_id)?.byId.get(d.message_id);
+        if (m) put(Object.assign(m, { reactions: t.endsWith("ALL") ? [] : (m.reactions || []).filter((r) => r.emoji.name !== d.emoji.name) }));
+        break;
+      }
+      case "TYPING_START": {
+        if (!state.typing.has(d.channel_id)) state.typing.set(d.channel_id, new Map());
+        state.typing.get(d.channel_id).set(d.user_id, Date.now() + 10000);
+        drawTyping();
+        setTimeout(drawTyping, 10100);
+        break;
+      }
+      case "PRESENCE_UPDATE":
+        state.presence.set(d.user.id, d.status);
+        drawMembers();
+        break;
+      case "CHANNEL_CREATE":
+      case "CHANNEL_UPDATE":
+      case "THREAD_CREATE":
+      case "THREAD_UPDATE": {
+        const known = state.channels.get(d.id);
+        if (known) Object.assign(known.ch, d);
+        else if (g) {
+          (t.startsWith("THREAD") ? (g.threads ||= []) : g.channels).push(d);
+          state.channels.set(d.id, { ch: d, guild: g });
+        } else if (d.type === 1) state.channels.set(d.id, { ch: d, guild: null }), state.dms.push(d);
+        drawSide();
+        break;
+      }
+      case "CHANNEL_DELETE":
+      case "THREAD_DELETE":
+        if (g) {
+          g.channels = g.channels.filter((c) => c.id !== d.id);
+          g.threads = (g.threads || []).filter((c) => c.id !== d.id);
+        }
+        state.channels.delete(d.id);
+        if (state.current === d.id) state.current = null;
+        drawSide();
+        break;
+      default:
+        if (g && guildEvents[t]) {
+          guildEvents[t](g, d);
+          drawMembers();
+          drawAs();
+        }
+    }
+    for (const fn of hooks.dispatch) fn(t, d);
+  }
+
+  // ── the channel list, the members, who you are ────────────────────────
+  const ICON = { 0: "#", 2: "🔊", 5: "📢", 10: "🧵", 11: "🧵", 12: "🔒", 13: "🎙", 15: "💬" };
+  function chanButton(ch, label, thread) {
+    const b = el("button", "guild-chan" + (thread ? " thread" : ""));
+    b.type = "button";
+    b.dataset.id = ch.id;
+    const icon = el("span", null, ICON[ch.type] ?? "#");
+    icon.setAttribute("aria-hidden", "true");
+    b.append(icon, document.createTextNode(label));
+    if (ch.type === 2 || ch.type === 13 || ch.type === 4) {
+      b.disabled = true;
+      b.title = "A voice channel: the sandbox has no voice, only who is in it";
+    } else b.addEventListener("click", () => open(ch.id, true));
+    if (ch.id === state.current) b.setAttribute("aria-current", "true");
+    const li = el("li");
+    li.append(b);
+    return li;
+  }
+  function drawSide() {
+    const side = $("guild-side");
+    side.replaceChildren();
+    for (const g of state.guilds) {
+      side.append(el("h4", null, g.name));
+      const ul = el("ul");
+      const ordered = [...g.channels].sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+      const threads = g.threads || [];
+      const under = (parent) => ordered.filter((c) => c.type !== 4 && (c.parent_id || null) === parent);
+      const add = (c) => {
+        ul.append(chanButton(c, c.name, false));
+        for (const t of threads.filter((t) => t.parent_id === c.id)) ul.append(chanButton(t, t.name, true));
+      };
+      for (const c of under(null)) add(c);
+      for (const cat of ordered.filter((c) => c.type === 4)) {
+        const li = el("li", null);
+        li.append(el("h4", null, cat.name));
+        ul.append(li);
+        for (const c of under(cat.id)) add(c);
+      }
+      side.append(ul);
+    }
+    if (state.dms.length) {
+      side.append(el("h4", null, "Direct messages"));
+      const ul = el("ul");
+      for (const dm of state.dms) ul.append(chanButton(dm, "@" + (dm.recipients?.find((u) => u.id !== state.me)?.username || state.bot?.username || "bot"), false));
+      side.append(ul);
+    }
+  }
+  function drawMembers() {
+    const box = $("guild-members");
+    box.replaceChildren();
+    const g = guildOf(state.current) || state.guilds[0];
+    if (!g) return;
+    const sorted = [...g.members].sort((a, b) => name(a.user, a, g).name.localeCompare(name(b.user, b, g).name));
+    const groups = [["Online", sorted.filter((m) => (state.presence.get(m.user.id) || "offline") !== "offline")],
+      ["Offline", sorted.filter((m) => (state.presence.get(m.user.id) || "offline") === "offline")]];
+    for (const [title, members] of groups) {
+      box.append(el("h4", null, title + " — " + members.length));
+      const ul = el("ul");
+      for (const m of members.slice(0, 200)) {
+        const status = state.presence.get(m.user.id) || "offline";
+        const li = el("li", "guild-member " + status);
+        const dot = el("span", "dot " + status);
+        dot.setAttribute("aria-hidden", "true");
+        const who = name(m.user, m, g);
+        const n = el("span", null, who.name);
+        if (who.color) n.style.color = R.hex(who.color);
+        li.append(dot, n);
+        if (m.user.bot) li.append(el("span", "gmsg-bot", "BOT"));
+        const roles = (m.roles || []).map((id) => g.roles.find((r) => r.id === id)?.name).filter(Boolean);
+        li.title = status + (roles.length ? " · " + roles.join(", ") : "");
+        li.append(el("span", "visually-hidden", ", " + status + (roles.length ? ", roles " + roles.join(", ") : "")));
+        ul.append(li);
+      }
+      if (members.length > 200) ul.append(el("li", "guild-member", "…and " + (members.length - 200) + " more"));
+      box.append(ul);
+    }
+  }
+  function drawAs() {
+    const sel = $("guild-as");
+    const g = state.guilds[0];
+    if (!g) return;
+    sel.replaceChildren();
+    for (const m of g.members.filter((m) => !m.user.bot)) {
+      const o = el("option", null, name(m.user, m, g).name + (m.user.id === state.you ? " (you)" : ""));
+      o.value = m.user.id;
+      o.selected = m.user.id === state.me;
+      sel.append(o);
+    }
+    $("guild-presence").value = state.presence.get(state.me) || "offline";
+  }
+  function drawTyping() {
+    const now = Date.now();
+    const who = [...(state.typing.get(state.current) || new Map())].filter(([, until]) => until > now).map(([id]) => userName(id) || "Someone");
+    $("guild-typing").textContent = who.length === 0 ? "" : who.length === 1 ? who[0] + " is typing…" : who.join(", ") + " are typing…";
+  }
+
+  // ── the virtualised message list ──────────────────────────────────────
+  const list = (() => {
+    let box, spacer;
+    let tops = [];
+    let dirty = true;
+    let follow = true;
+    let queued = false;
+    const heights = new Map();
+    const rendered = new Map(); // id → node
+    const current = () => (state.current ? bucket(state.current).list : []);
+    function layout(msgs) {
+      tops = new Array(msgs.length + 1);
+      tops[0] = 0;
+      for (let i = 0; i < msgs.length; i++) tops[i + 1] = tops[i] + (heights.get(msgs[i].id) || EST);
+      dirty = false;
+    }
+    function first(y) {
+      let lo = 0;
+      let hi = tops.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (tops[mid + 1] > y) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo;
+    }
+    function draw() {
+      queued = false;
+      if (!box || $("guild-view").hidden) return;
+      const msgs = current();
+      if (dirty) layout(msgs);
+      for (let pass = 0; pass < 3; pass++) {
+        spacer.style.height = tops[msgs.length] + "px";
+        if (follow) box.scrollTop = box.scrollHeight;
+        const from = box.scrollTop - OVER;
+        const to = box.scrollTop + box.clientHeight + OVER;
+        const keep = new Set();
+        const ctx = renderCtx();
+        for (let i = first(Math.max(0, from)); i < msgs.length && tops[i] < to; i++) {
+          const m = msgs[i];
+          let node = rendered.get(m.id);
+          if (!node || node.version !== m.gtVersion) {
+            const fresh = R.message(m, ctx);
+            fresh.version = m.gtVersion;
+            if (node) node.replaceWith(fresh);
+            else box.append(fresh);
+            node = fresh;
+            rendered.set(m.id, node);
+          }
+          node.style.top = tops[i] + "px";
+          keep.add(m.id);
+        }
+        for (const [id, node] of rendered) {
+          if (!keep.has(id) && !node.contains(document.activeElement)) {
+            node.remove();
+            rendered.delete(id);
+          }
+        }
+        let changed = false;
+        for (const [id, node] of rendered) {
+          const h = node.offsetHeight;
+          if (h && heights.get(id) !== h) {
+            heights.set(id, h);
+            changed = true;
+          }
+        }
+        if (!changed) break;
+        layout(msgs);
+        for (let i = 0; i < msgs.length; i++) rendered.get(msgs[i].id)?.style.setProperty("top", tops[i] + "px");
+      }
+    }
+    function schedule() {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(draw);
+    }
+    return {
+      init() {
+        box = $("guild-messages");
+        spacer = el("div", "guild-spacer");
+        box.append(spacer);
+        box.addEventListener("scroll", () => {
+          follow = box.scrollTop + box.clientHeight >= box.scrollHeight - 8;
+          schedule();
+        }, { passive: true });
+        new ResizeObserver(() => {
+          heights.clear();
+          dirty = true;
+          schedule();
+        }).observe(box);
+      },
+      reset() {
+        for (const node of rendered.values()) node.remove();
+        rendered.clear();
+        dirty = true;
+        follow = true;
+        schedule();
+      },
+      invalidate() {
+        dirty = true;
+        schedule();
+      },
+      drawNow: draw,
+      rows: () => rendered.size,
+    };
+  })();
+
+  function renderCtx() {
+    return {
+      name: (u, m) => name(u, m),
+      md: mdCtx,
+      me: state.me,
+      botID: state.bot?.id,
+      botName: state.bot?.username || "The bot",
+      act: (...a) => G.act?.(...a),
+      react: (...a) => G.react?.(...a),
+      reply: (...a) => G.reply?.(...a),
+      edit: (...a) => G.edit?.(...a),
+      remove: (...a) => G.remove?.(...a),
+      notice: (text) => G.notice?.(text),
+      choicesFor: (type) => choicesFor(type),
+    };
+  }
+
+  // choicesFor lists what a user, role, mentionable or channel select offers.
+  function choicesFor(type) {
+    const g = guildOf(state.current) || state.guilds[0];
+    const users = () => (g?.members || []).map((m) => [m.user.id, "@" + name(m.user, m, g).name]);
+    const roles = () => (g?.roles || []).filter((r) => r.name !== "@everyone").map((r) => [r.id, "@" + r.name]);
+    if (type === 5) return users();
+    if (type === 6) return roles();
+    if (type === 7) return [...users(), ...roles()];
+    return (g?.channels || []).filter((c) => c.type !== 4).map((c) => [c.id, "#" + c.name]);
+  }
+
+  async function open(channelID, focus) {
+    if (!channelID) return;
+    state.current = channelID;
+    const entry = state.channels.get(channelID);
+    $("guild-title").textContent = entry ? (entry.guild ? (ICON[entry.ch.type] ?? "#") + entry.ch.name : "@" + (state.bot?.username || "bot")) : "";
+    $("guild-input-label").textContent = "Message " + $("guild-title").textContent;
+    $("guild-input").placeholder = "Message " + $("guild-title").textContent + " — / for commands";
+    for (const b of document.querySelectorAll(".guild-chan")) b.toggleAttribute("aria-current", b.dataset.id === channelID);
+    for (const b of document.querySelectorAll(".guild-chan[aria-current]")) b.setAttribute("aria-current", "true");
+    list.reset();
+    drawTyping();
+    drawMembers();
+    if (focus) $("guild-input").focus();
+    const b = bucket(channelID);
+    if (b.loaded) return;
+    const res = await api("GET", "/channels/" + channelID + "/messages?limit=500&user_id=" + state.me);
+    if (res.ok && Array.isArray(res.data)) {
+      for (const m of res.data) if (!b.byId.has(m.id)) put(m);
+      b.loaded = true;
+    }
+    list.invalidate();
+  }
+
+  // ── no bot: how to connect one ────────────────────────────────────────
+  let recipe = null;
+  async function drawNoBot() {
+    const streams = P.state.streams || [];
+    state.bots = streams.filter((s) => s.kind === "sandbox-bot" && !["closed", "stopped"].includes(s.state?.kind)).length;
+    const box = $("guild-nobot");
+    box.hidden = state.bots > 0;
+    if (box.hidden || box.childElementCount) return;
+    const details = el("details");
+    details.open = true;
+    details.append(el("summary", null, "No bot is connected to the sandbox yet: how to connect one"),
+      el("p", null, "Point your bot at this sandbox and it appears here and in the frame list. The recipe (also under the panel's Connect… button) has the URL, the token and the lines for discord.py, discordgo and discord.js:"));
+    const pre = el("pre", null, "Loading the recipe…");
+    pre.tabIndex = 0;
+    details.append(pre);
+    box.append(details);
+    if (recipe == null) {
+      const r = await fetch("/sandbox/recipe", { credentials: "same-origin" }).catch(() => null);
+      recipe = r?.ok ? await r.text() : "The recipe is at /sandbox/recipe.";
+    }
+    pre.textContent = recipe;
+    if (G.drawDemoToggle) G.drawDemoToggle(box);
+  }
+
+  // ── the tabs ──────────────────────────────────────────────────────────
+  function showTab(guild, focus) {
+    const tf = $("panel-tab-frames");
+    const tg = $("panel-tab-guild");
+    tf.setAttribute("aria-selected", String(!guild));
+    tg.setAttribute("aria-selected", String(guild));
+    tf.tabIndex = guild ? -1 : 0;
+    tg.tabIndex = guild ? 0 : -1;
+    $("panel-body").hidden = guild;
+    $("guild-view").hidden = !guild;
+    try {
+      sessionStorage.setItem("gatewaytour-panel-tab", guild ? "guild" : "frames");
+    } catch {}
+    if (focus) (guild ? tg : tf).focus();
+    if (guild) {
+      if (!source) connect();
+      list.invalidate();
+    }
+  }
+
+  P.on("ready", () => {
+    if (!$("guild-view")) return;
+    list.init();
+    $("panel-tab-frames").addEventListener("click", () => showTab(false));
+    $("panel-tab-guild").addEventListener("click", () => showTab(true));
+    for (const id of ["panel-tab-frames", "panel-tab-guild"]) {
+      $(id).addEventListener("keydown", (e) => {
+        if (e.key !== "ArrowLeft" && e.key !== "ArrowRight" && e.key !== "Home" && e.key !== "End") return;
+        e.preventDefault();
+        showTab(e.key === "End" || (e.key !== "Home" && id === "panel-tab-frames"), true);
+      });
+    }
+    const toggle = (button, target) => {
+      $(button).addEventListener("click", () => {
+        const t = $(target);
+        t.hidden = !t.hidden;
+        $(button).setAttribute("aria-expanded", String(!t.hidden));
+        list.invalidate();
+      });
+    };
+    toggle("guild-side-toggle", "guild-side");
+    toggle("guild-members-toggle", "guild-members");
+    $("guild-as").addEventListener("change", (e) => {
+      state.me = e.target.value;
+      connect();
+    });
+    $("guild-presence").addEventListener("change", async (e) => {
+      const res = await api("POST", "/presence", { user_id: state.me, status: e.target.value });
+      if (!res.ok) G.notice?.(res.data?.message || "The status did not change.");
+    });
+    let saved = null;
+    try {
+      saved = sessionStorage.getItem("gatewaytour-panel-tab");
+    } catch {}
+    if (saved === "guild") showTab(true);
+    drawNoBot();
+  });
+  P.on("streams", drawNoBot);
+
+  const G = { state, api, hooks, open, put, list, showTab, connect, userName, renderCtx, guildOf };
+  return G;
+})();
