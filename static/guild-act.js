@@ -384,18 +384,21 @@
     }
     if (e.key !== "Enter" || e.shiftKey) return;
     e.preventDefault();
-    const text = input.value;
-    if (!text.trim()) return;
-    if (chosen && text.trim() === "/" + chosen.name) return runChosen();
-    if (text.startsWith("/") && !editing) {
-      const cmd = typed(text);
-      const known = commands.some((c) => c.name === cmd.name);
-      if (known) {
-        resetComposer();
-        return interact({ type: "command", name: cmd.name, options: cmd.options }, "/" + cmd.name);
-      }
-    }
+    const text = input.value.trim(); // as Discord's client, which sends no leading or trailing blank lines
+    if (!text) return;
+    if (chosen && text === "/" + chosen.name) return runChosen();
     resetComposer();
+    if (text.startsWith("/") && !editing) return typedCommand(text);
+    send(text);
+  }
+
+  // typedCommand runs "/name opt:value" if the bot has registered name
+  // (asking the sandbox again first: the bot may have just registered it),
+  // and otherwise sends the text as a message, as Discord's client does.
+  async function typedCommand(text) {
+    if (!commands.some((c) => c.name === typed(text).name)) await loadCommands();
+    const cmd = typed(text);
+    if (commands.some((c) => c.name === cmd.name)) return interact({ type: "command", name: cmd.name, options: cmd.options }, "/" + cmd.name);
     send(text);
   }
 
@@ -408,7 +411,8 @@
       $("guild-options").hidden = true;
     }
     if (/^\/\S*$/.test(v) && !editing) {
-      if (v === "/") loadCommands().then(() => picker(""));
+      const input = e.currentTarget;
+      if (v === "/") loadCommands().then(() => /^\/\S*$/.test(input.value) && picker(input.value.slice(1)));
       picker(v.slice(1));
     } else closePicker();
   }

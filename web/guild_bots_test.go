@@ -50,31 +50,12 @@ func pointDiscordgo(t *testing.T, base string) {
 
 // startDiscordgoSlashBot runs the discordgo bot until the test ends.
 func startDiscordgoSlashBot(t *testing.T, p *panelServer) {
-	t.Helper()
-	pointDiscordgo(t, p.ts.URL)
-	dg, err := discordgo.New("Bot " + sandbox.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dg.LogLevel = discordgo.LogError
-	dg.Identify.Intents = discordgo.IntentsGuilds
-	ready := make(chan struct{}, 1)
-	dg.AddHandler(func(s *discordgo.Session, _ *discordgo.Ready) {
-		one := 1.0
-		_, err := s.ApplicationCommandBulkOverwrite(sandbox.ApplicationID.String(), sandbox.GuildID.String(), []*discordgo.ApplicationCommand{{
-			Name: "greet", Description: "Greets someone",
-			Options: []*discordgo.ApplicationCommandOption{
-				{Type: discordgo.ApplicationCommandOptionString, Name: "word", Description: "What to say", Required: true},
-				{Type: discordgo.ApplicationCommandOptionInteger, Name: "times", Description: "How many times", MinValue: &one, MaxValue: 5},
-			},
-		}})
-		if err != nil {
-			t.Errorf("discordgo registering /greet: %v", err)
-		}
-		ready <- struct{}{}
-	})
-	dg.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
-		var resp *discordgo.InteractionResponse
+	one := 1.0
+	greet := &discordgo.ApplicationCommand{Name: "greet", Description: "Greets someone", Options: []*discordgo.ApplicationCommandOption{
+		{Type: discordgo.ApplicationCommandOptionString, Name: "word", Description: "What to say", Required: true},
+		{Type: discordgo.ApplicationCommandOptionInteger, Name: "times", Description: "How many times", MinValue: &one, MaxValue: 5},
+	}}
+	startDiscordgoBot(t, p, []*discordgo.ApplicationCommand{greet}, func(_ *discordgo.Session, i *discordgo.InteractionCreate) *discordgo.InteractionResponse {
 		switch i.Type {
 		case discordgo.InteractionApplicationCommand:
 			word, times := "", int64(1)
@@ -86,7 +67,7 @@ func startDiscordgoSlashBot(t *testing.T, p *panelServer) {
 					times = o.IntValue()
 				}
 			}
-			resp = &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: &discordgo.InteractionResponseData{
+			return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: &discordgo.InteractionResponseData{
 				Content: "greet: " + word + " ×" + strconv.FormatInt(times, 10),
 				Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 					discordgo.Button{Label: "More", Style: discordgo.PrimaryButton, CustomID: "more"},
@@ -95,7 +76,7 @@ func startDiscordgoSlashBot(t *testing.T, p *panelServer) {
 				}}},
 			}}
 		case discordgo.InteractionMessageComponent:
-			resp = &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{
+			return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{
 				CustomID: "feedback", Title: "Feedback",
 				Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 					discordgo.TextInput{CustomID: "words", Label: "Your words", Style: discordgo.TextInputShort, Required: true, MinLength: 2, MaxLength: 50},
@@ -103,14 +84,36 @@ func startDiscordgoSlashBot(t *testing.T, p *panelServer) {
 			}}
 		case discordgo.InteractionModalSubmit:
 			words := i.ModalSubmitData().Components[0].(*discordgo.ActionsRow).Components[0].(*discordgo.TextInput).Value
-			resp = &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: &discordgo.InteractionResponseData{
+			return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: &discordgo.InteractionResponseData{
 				Content: "Thanks for: " + words, Flags: discordgo.MessageFlagsEphemeral,
 			}}
 		}
-		if resp != nil {
-			if err := s.InteractionRespond(i.Interaction, resp); err != nil {
-				t.Errorf("discordgo answering: %v", err)
-			}
+		return nil
+	})
+}
+
+// startDiscordgoBot logs a discordgo bot in to the test server's sandbox,
+// registers cmds in the home guild and answers each interaction with what
+// answer returns (nil: no answer at all), until the test ends.
+func startDiscordgoBot(t *testing.T, p *panelServer, cmds []*discordgo.ApplicationCommand, answer func(*discordgo.Session, *discordgo.InteractionCreate) *discordgo.InteractionResponse) *discordgo.Session {
+	t.Helper()
+	pointDiscordgo(t, p.ts.URL)
+	dg, err := discordgo.New("Bot " + sandbox.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dg.LogLevel = discordgo.LogError
+	dg.Identify.Intents = discordgo.IntentsGuilds
+	ready := make(chan struct{}, 1)
+	dg.AddHandler(func(s *discordgo.Session, _ *discordgo.Ready) {
+		if _, err := s.ApplicationCommandBulkOverwrite(sandbox.ApplicationID.String(), sandbox.GuildID.String(), cmds); err != nil {
+			t.Errorf("discordgo registering its commands: %v", err)
+		}
+		ready <- struct{}{}
+	})
+	dg.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		if resp := answer(s, i); resp != nil {
+			_ = s.InteractionRespond(i.Interaction, resp) // a refusal is what some tests are about: the view shows it
 		}
 	})
 	if err := dg.Open(); err != nil {
@@ -122,6 +125,7 @@ func startDiscordgoSlashBot(t *testing.T, p *panelServer) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("discordgo never became ready")
 	}
+	return dg
 }
 
 // startPySlashBot runs testdata/guild_slash_bot.py with the real discord.py

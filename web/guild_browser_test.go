@@ -59,20 +59,20 @@ func TestGuildViewRendersMarkdownAndNeverRunsContent(t *testing.T) {
 	b.waitTrue(t, "the message is drawn", `[...document.querySelectorAll(".gmsg-body")].some((e) => e.textContent.includes("quoted"))`)
 	body := `[...document.querySelectorAll(".gmsg-body")].find((e) => e.textContent.includes("quoted"))`
 	checks := map[string]string{
-		"bold":          body + `.querySelector("strong").textContent === "bold"`,
-		"italics":       body + `.querySelector("em").textContent === "it"`,
-		"underline":     body + `.querySelector("u").textContent === "under"`,
-		"strike":        body + `.querySelector("s").textContent === "gone"`,
-		"inline code":   body + `.querySelector("code.md-code").textContent === "a<b>"`,
-		"spoiler":       body + `.querySelector(".md-spoiler[role=button]").textContent === "secret"`,
-		"user pill":     body + `.querySelector(".md-mention-user").textContent === "@Grace"`,
-		"role pill":     body + `.querySelector(".md-mention-role").textContent === "@Moderator"`,
-		"channel pill":  body + `.querySelector(".md-mention-channel").textContent === "#general"`,
-		"quote":         body + `.querySelector("blockquote").textContent.startsWith("quoted")`,
-		"code block":    body + `.querySelector("pre code").textContent === 'fmt.Println("<b>")'`,
-		"no html":       body + `.querySelector("img, script, a[href^=javascript]") === null && ` + body + `.textContent.includes("<img src=x")`,
-		"nothing ran":   `window.pwned === undefined`,
-		"author":        `[...document.querySelectorAll(".gmsg-name")].some((e) => e.textContent === ` + jsString(p.sb.World().You.DisplayName) + `)`,
+		"bold":         body + `.querySelector("strong").textContent === "bold"`,
+		"italics":      body + `.querySelector("em").textContent === "it"`,
+		"underline":    body + `.querySelector("u").textContent === "under"`,
+		"strike":       body + `.querySelector("s").textContent === "gone"`,
+		"inline code":  body + `.querySelector("code.md-code").textContent === "a<b>"`,
+		"spoiler":      body + `.querySelector(".md-spoiler[role=button]").textContent === "secret"`,
+		"user pill":    body + `.querySelector(".md-mention-user").textContent === "@Grace"`,
+		"role pill":    body + `.querySelector(".md-mention-role").textContent === "@Moderator"`,
+		"channel pill": body + `.querySelector(".md-mention-channel").textContent === "#general"`,
+		"quote":        body + `.querySelector("blockquote").textContent.startsWith("quoted")`,
+		"code block":   body + `.querySelector("pre code").textContent === 'fmt.Println("<b>")'`,
+		"no html":      body + `.querySelector("img, script, a[href^=javascript]") === null && ` + body + `.textContent.includes("<img src=x")`,
+		"nothing ran":  `window.pwned === undefined`,
+		"author":       `[...document.querySelectorAll(".gmsg-name")].some((e) => e.textContent === ` + jsString(p.sb.World().You.DisplayName) + `)`,
 	}
 	for what, js := range checks {
 		if !evalIn[bool](t, b, "!!("+js+")") {
