@@ -525,15 +525,28 @@ window.GatewayTourGuild = (() => {
 
   // ── no bot: how to connect one ────────────────────────────────────────
   let recipe = null;
+  // drawNoBot says how to connect a bot while none of the learner's own is
+  // on the sandbox (the built-in demo bot does not count: it steps away as
+  // soon as another bot logs in).
   async function drawNoBot() {
-    const streams = P.state.streams || [];
-    state.bots = streams.filter((s) => s.kind === "sandbox-bot" && !["closed", "stopped"].includes(s.state?.kind)).length;
+    const live = (P.state.streams || []).filter((s) => s.kind === "sandbox-bot" && !["closed", "stopped"].includes(s.state?.kind));
+    const own = live.filter((s) => !/^demobot /.test(s.label || ""));
+    state.bots = live.length;
     const box = $("guild-nobot");
-    box.hidden = state.bots > 0;
-    if (box.hidden || box.childElementCount) return;
+    box.hidden = own.length > 0;
+    const summary = live.length > own.length
+      ? "The built-in demo bot is answering /hello and /roll. Connect your own bot to take over:"
+      : "No bot is connected to the sandbox yet: how to connect one";
+    if (box.hidden) return;
+    const toggle = () => !$("guild-view").hidden && G.drawDemoToggle?.(box);
+    if (box.childElementCount) {
+      box.querySelector("summary").textContent = summary;
+      toggle();
+      return;
+    }
     const details = el("details");
-    details.open = true;
-    details.append(el("summary", null, "No bot is connected to the sandbox yet: how to connect one"),
+    details.open = live.length === 0;
+    details.append(el("summary", null, summary),
       el("p", null, "Point your bot at this sandbox and it appears here and in the frame list. The recipe (also under the panel's Connect… button) has the URL, the token and the lines for discord.py, discordgo and discord.js:"));
     const pre = el("pre", null, "Loading the recipe…");
     pre.tabIndex = 0;
@@ -544,7 +557,7 @@ window.GatewayTourGuild = (() => {
       recipe = r?.ok ? await r.text() : "The recipe is at /sandbox/recipe.";
     }
     pre.textContent = recipe;
-    if (G.drawDemoToggle) G.drawDemoToggle(box);
+    toggle();
   }
 
   // ── the tabs ──────────────────────────────────────────────────────────
@@ -563,6 +576,7 @@ window.GatewayTourGuild = (() => {
     if (focus) (guild ? tg : tf).focus();
     if (guild) {
       if (!source) connect();
+      drawNoBot();
       list.invalidate();
     }
   }

@@ -2,11 +2,14 @@ package web
 
 import (
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"gatewaytour/inspector/demobot"
 	"gatewaytour/inspector/sandbox"
 )
 
@@ -19,12 +22,26 @@ const (
 // the keyboard: Tab onto the Frames tab, then the arrow key.
 func openGuild(t *testing.T, b *browserSession, p *panelServer) {
 	t.Helper()
+	mountDemoSwitch(p)
 	b.do(t, "open a lesson", chromedp.Navigate(p.ts.URL+"/lessons/first"))
 	b.waitTrue(t, "the panel is ready", `document.querySelector("#panel-tab-guild")`)
 	b.do(t, "focus the Frames tab", chromedp.Focus(chromedp.CSS("#panel-tab-frames")))
 	b.do(t, "arrow to the Guild tab", chromedp.KeyEvent(kb.ArrowRight))
 	b.waitTrue(t, "the guild tab is selected and focused", `document.activeElement.id === "panel-tab-guild" && !document.querySelector("#guild-view").hidden && document.querySelector("#panel-body").hidden`)
 	b.waitTrue(t, "channels are listed", `document.querySelectorAll(".guild-chan").length > 3`)
+}
+
+var mountedDemo sync.Map // *panelServer → *demobot.Supervisor
+
+// mountDemoSwitch serves /sandbox/demobot as cmd/gatewaytour does, with the
+// demo bot itself left stopped unless a test runs the supervisor.
+func mountDemoSwitch(p *panelServer) *demobot.Supervisor {
+	sup := &demobot.Supervisor{API: p.ts.URL + "/api/v10", Token: sandbox.Token, Others: demobot.OtherBots(p.sb), Every: 100 * time.Millisecond}
+	if old, loaded := mountedDemo.LoadOrStore(p, sup); loaded {
+		return old.(*demobot.Supervisor)
+	}
+	p.site.Mount("/sandbox/demobot", sup.Handler())
+	return sup
 }
 
 // typeMessage types into the message box, Shift+Enter between lines, then

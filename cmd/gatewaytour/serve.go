@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"gatewaytour/inspector/demobot"
 	"gatewaytour/inspector/hello"
 	"gatewaytour/inspector/live"
 	"gatewaytour/inspector/sandbox"
@@ -92,6 +93,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	mountSandbox(site.Mount, sb)
+	// The built-in demo bot answers /hello and /roll while no other bot is
+	// connected (inspector/demobot); the guild view can turn it off.
+	demo := &demobot.Supervisor{API: url + "api/v10", Token: sandbox.Token, Others: demobot.OtherBots(sb), Logger: log}
+	go demo.Run(ctx)
+	site.Mount("/sandbox/demobot", demo.Handler())
 
 	fmt.Fprintf(stdout, "gatewaytour is serving the course at %s\n", url)
 	fmt.Fprintf(stdout, "The sandbox (a local Discord) is at %sapi/v10 — run \"gatewaytour sandbox -h\" for its flags.\n", url)
