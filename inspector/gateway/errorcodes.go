@@ -76,7 +76,7 @@ var jsonErrors = []JSONError{
 	{ErrCannotEditOthers, 403, "Cannot edit a message authored by another user"},
 	{ErrEmptyMessage, 400, "Cannot send an empty message"},
 	{ErrCannotMessageUser, 403, "Cannot send messages to this user"},
-	{ErrNonTextChannel, 403, "Cannot send messages in a non-text channel"},
+	{ErrNonTextChannel, 400, "Cannot send messages in a non-text channel"},
 	{ErrMissingPermissions, 403, "Missing Permissions"},
 	{ErrBulkDeleteCount, 400, "Provided too few or too many messages to delete. Must provide at least 2 and fewer than 100 messages to delete."},
 	{ErrPinWrongChannel, 400, "A message can only be pinned to the channel it was sent in"},

@@ -16,8 +16,19 @@ type User struct {
 	System        bool      `json:"system,omitempty"`
 	MFAEnabled    bool      `json:"mfa_enabled,omitempty"`
 	Verified      bool      `json:"verified,omitempty"`
-	Flags         int       `json:"flags,omitempty"`
+	Flags         int       `json:"flags"`
 	PublicFlags   int       `json:"public_flags"`
+	// PrimaryGuild is the user's chosen server tag; null for most users.
+	PrimaryGuild json.RawMessage `json:"primary_guild"`
+}
+
+// MarshalJSON writes a missing primary_guild as null, as Discord does.
+func (u User) MarshalJSON() ([]byte, error) {
+	type plain User
+	if len(u.PrimaryGuild) == 0 {
+		u.PrimaryGuild = json.RawMessage("null")
+	}
+	return json.Marshal(plain(u))
 }
 
 // Member is a user's membership in one guild. User is nil where Discord
@@ -26,6 +37,7 @@ type Member struct {
 	User                       *User       `json:"user,omitempty"`
 	Nick                       *string     `json:"nick"`
 	Avatar                     *string     `json:"avatar"`
+	Banner                     *string     `json:"banner"`
 	Roles                      []Snowflake `json:"roles"`
 	JoinedAt                   string      `json:"joined_at"`
 	PremiumSince               *string     `json:"premium_since"`
@@ -39,15 +51,35 @@ type Member struct {
 
 // Role is a guild role; the @everyone role's id equals the guild's id.
 type Role struct {
-	ID          Snowflake `json:"id"`
-	Name        string    `json:"name"`
-	Color       int       `json:"color"`
-	Hoist       bool      `json:"hoist"`
-	Position    int       `json:"position"`
-	Permissions string    `json:"permissions"`
-	Managed     bool      `json:"managed"`
-	Mentionable bool      `json:"mentionable"`
-	Flags       int       `json:"flags"`
+	ID           Snowflake `json:"id"`
+	Name         string    `json:"name"`
+	Color        int       `json:"color"`
+	Hoist        bool      `json:"hoist"`
+	Icon         *string   `json:"icon"`
+	UnicodeEmoji *string   `json:"unicode_emoji"`
+	Position     int       `json:"position"`
+	Permissions  string    `json:"permissions"`
+	Managed      bool      `json:"managed"`
+	Mentionable  bool      `json:"mentionable"`
+	Flags        int       `json:"flags"`
+	// Colors is the role's gradient; when nil it is written from Color.
+	Colors *RoleColors `json:"colors"`
+}
+
+// RoleColors is a role's colours: a primary one and, for gradients, more.
+type RoleColors struct {
+	PrimaryColor   int  `json:"primary_color"`
+	SecondaryColor *int `json:"secondary_color"`
+	TertiaryColor  *int `json:"tertiary_color"`
+}
+
+// MarshalJSON fills colors from color when the role has no gradient.
+func (r Role) MarshalJSON() ([]byte, error) {
+	type plain Role
+	if r.Colors == nil {
+		r.Colors = &RoleColors{PrimaryColor: r.Color}
+	}
+	return json.Marshal(plain(r))
 }
 
 // Channel types used by the sandbox's world.
@@ -96,7 +128,7 @@ type Channel struct {
 	MessageCount     *int            `json:"message_count,omitempty"`
 	MemberCount      *int            `json:"member_count,omitempty"`
 	TotalMessageSent *int            `json:"total_message_sent,omitempty"`
-	Flags            int             `json:"flags,omitempty"`
+	Flags            int             `json:"flags"`
 }
 
 // Activity is a presence's game, stream or custom status.
@@ -172,7 +204,7 @@ type Message struct {
 	MentionRoles    []Snowflake       `json:"mention_roles"`
 	Attachments     []json.RawMessage `json:"attachments"`
 	Embeds          []json.RawMessage `json:"embeds"`
-	Components      []json.RawMessage `json:"components,omitempty"`
+	Components      []json.RawMessage `json:"components"`
 	Pinned          bool              `json:"pinned"`
 	Type            int               `json:"type"`
 	Flags           int               `json:"flags"`

@@ -96,7 +96,10 @@ func splitPath(p string) []string {
 // by name, and how many segments matched literally (more is more specific:
 // ".../reactions/{emoji_name}/@me" beats ".../reactions/{emoji_name}/{user_id}").
 func (t RouteTemplate) Match(path string) (params map[string]string, literal int, ok bool) {
-	segs := splitPath(path)
+	return t.matchSegments(splitPath(path))
+}
+
+func (t RouteTemplate) matchSegments(segs []string) (params map[string]string, literal int, ok bool) {
 	if len(segs) != len(t.segs) {
 		return nil, 0, false
 	}
@@ -123,8 +126,9 @@ func (t RouteTemplate) Match(path string) (params map[string]string, literal int
 func BestTemplate(ts []RouteTemplate, path string) (RouteTemplate, map[string]string, bool) {
 	best, bestLiteral, found := RouteTemplate{}, -1, false
 	var bestParams map[string]string
+	segs := splitPath(path)
 	for _, t := range ts {
-		if p, lit, ok := t.Match(path); ok && lit > bestLiteral {
+		if p, lit, ok := t.matchSegments(segs); ok && lit > bestLiteral {
 			best, bestParams, bestLiteral, found = t, p, lit, true
 		}
 	}

@@ -10,12 +10,14 @@ import (
 // other origins. It reports false for a path that is not an actor route.
 //
 //	GET    /sandbox/world
+//	GET    /sandbox/messages?channel_id=&limit=
 //	POST   /sandbox/messages
 //	PUT    /sandbox/reactions
 //	DELETE /sandbox/reactions
 //	POST   /sandbox/members
 //	DELETE /sandbox/members/{id}
 //	GET    /sandbox/commands
+//	GET    /sandbox/interactions
 //	POST   /sandbox/interactions
 //	GET    /sandbox/interactions/{id}
 func (s *Server) serveActor(w http.ResponseWriter, r *http.Request, path string) bool {
@@ -23,6 +25,8 @@ func (s *Server) serveActor(w http.ResponseWriter, r *http.Request, path string)
 	switch {
 	case path == "/world" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, s.World())
+	case path == "/messages" && r.Method == http.MethodGet:
+		s.actorHistory(w, r)
 	case path == "/messages" && r.Method == http.MethodPost:
 		s.actorPost(w, r)
 	case path == "/reactions" && (r.Method == http.MethodPut || r.Method == http.MethodDelete):
@@ -33,6 +37,8 @@ func (s *Server) serveActor(w http.ResponseWriter, r *http.Request, path string)
 		s.actorLeave(w, r, seg[1])
 	case path == "/commands" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, s.Commands())
+	case path == "/interactions" && r.Method == http.MethodGet:
+		s.actorListInteractions(w)
 	case path == "/interactions" && r.Method == http.MethodPost:
 		s.actorInteract(w, r)
 	case len(seg) == 2 && seg[0] == "interactions" && r.Method == http.MethodGet:

@@ -168,6 +168,21 @@ func (s *Server) interactionViewLocked(in *interaction) InteractionView {
 	return v
 }
 
+// actorListInteractions is GET /sandbox/interactions: the most recent
+// interactions (at most 50), newest first.
+func (s *Server) actorListInteractions(w http.ResponseWriter) {
+	s.mu.Lock()
+	a := s.appsLocked()
+	out := []InteractionView{}
+	for i := len(a.order) - 1; i >= 0 && len(out) < 50; i-- {
+		if in, ok := a.interactions[a.order[i]]; ok {
+			out = append(out, s.interactionViewLocked(in))
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, out)
+}
+
 func (s *Server) actorGetInteraction(w http.ResponseWriter, rawID string) {
 	id, err := gateway.ParseSnowflake(rawID)
 	s.mu.Lock()
@@ -316,8 +331,9 @@ func (s *Server) commandUsableLocked(cmd *appCommand, ch gateway.Channel, guild 
 		return actorErr(http.StatusForbidden, gateway.ErrMissingPermissions, "Missing Permissions: the member lacks Use Application Commands in this channel")
 	}
 	if cmd.DefaultMemberPermissions != nil {
+		// "0" hides the command from everyone but administrators.
 		need, _ := gateway.ParsePermissions(*cmd.DefaultMemberPermissions)
-		if !p.Has(need) {
+		if need == 0 || !p.Has(need) {
 			return actorErr(http.StatusForbidden, gateway.ErrMissingPermissions, "Missing Permissions: the command's default_member_permissions ("+*cmd.DefaultMemberPermissions+") are not all the member's")
 		}
 	}

@@ -3,6 +3,8 @@ package sandbox
 import (
 	"encoding/json"
 	"net/http"
+	"sort"
+	"strconv"
 
 	"gatewaytour/inspector/gateway"
 )
@@ -67,4 +69,61 @@ func (s *Server) openDMLocked(user gateway.Snowflake) (gateway.Snowflake, *postE
 		return 0, asPostError(err)
 	}
 	return d.ch.ID, nil
+}
+
+// maxActorHistory bounds GET /sandbox/messages.
+const maxActorHistory = 100
+
+// actorHistory is GET /sandbox/messages?channel_id=&limit=&user_id=: a
+// channel's latest messages as the member sees them, oldest first, with the
+// ephemeral replies only they were shown.
+func (s *Server) actorHistory(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	channel, err := gateway.ParseSnowflake(q.Get("channel_id"))
+	if q.Get("channel_id") == "" {
+		channel, err = GeneralChannelID, nil
+	}
+	user := DefaultMemberID
+	if raw := q.Get("user_id"); raw != "" {
+		if user, err = gateway.ParseSnowflake(raw); err != nil {
+			writeErr(w, errUnknownUser)
+			return
+		}
+	}
+	limit := 50
+	if raw := q.Get("limit"); raw != "" {
+		if n, convErr := strconv.Atoi(raw); convErr == nil && n >= 1 && n <= maxActorHistory {
+			limit = n
+		} else {
+			writeErr(w, actorErr(http.StatusBadRequest, 50035, "limit must be 1 to 100"))
+			return
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.channelLocked(channel); err != nil || !ok {
+		writeErr(w, errUnknownChannel)
+		return
+	}
+	if !s.permissionsLocked(channel, user).Has(gateway.PermViewChannel | gateway.PermReadMessageHistory) {
+		writeErr(w, actorErr(http.StatusForbidden, gateway.ErrMissingAccess, "Missing Access: user "+user.String()+" cannot read that channel"))
+		return
+	}
+	list := append([]gateway.Message(nil), s.world.messages[channel]...)
+	for _, in := range s.appsLocked().interactions {
+		for _, m := range in.private {
+			if m.ChannelID == channel && in.userID == user {
+				list = append(list, *m)
+			}
+		}
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
+	if len(list) > limit {
+		list = list[len(list)-limit:]
+	}
+	out := make([]json.RawMessage, 0, len(list))
+	for _, m := range list {
+		out = append(out, s.messageJSON(m))
+	}
+	writeJSON(w, http.StatusOK, out)
 }

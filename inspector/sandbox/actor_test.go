@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -159,5 +160,24 @@ func TestActorReactions(t *testing.T) {
 		if r := act(t, ts, "PUT", "/reactions", tc.body); r.body["code"] != tc.code {
 			t.Errorf("PUT %s = %d %v, want code %v", tc.body, r.status, r.body, tc.code)
 		}
+	}
+}
+
+func TestActorHistoryIsWhatTheMemberCanRead(t *testing.T) {
+	s, ts := startSandbox(t, testConfig())
+	for i := 0; i < 3; i++ {
+		if _, err := s.Post(GeneralChannelID, DefaultMemberID, fmt.Sprint("line ", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	status, list, e := callList(t, "GET", ts.URL+"/sandbox/messages?channel_id="+GeneralChannelID.String()+"&limit=2", "")
+	if status != 200 || len(list) != 2 || list[0]["content"] != "line 1" || list[1]["content"] != "line 2" {
+		t.Fatalf("history = %d %v %v, want the last two, oldest first", status, list, e)
+	}
+	if status, _, e := callList(t, "GET", ts.URL+"/sandbox/messages?channel_id="+StaffChannelID.String()+"&user_id="+grace, ""); status != 403 || e["code"] != 50001.0 {
+		t.Fatalf("grace reading the staff channel = %d %v, want 403 50001", status, e)
+	}
+	if status, _, _ := callList(t, "GET", ts.URL+"/sandbox/messages?limit=500", ""); status != 400 {
+		t.Fatalf("limit 500 = %d, want 400", status)
 	}
 }

@@ -1,36 +1,16 @@
 package sandbox
 
 import (
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"gatewaytour/inspector/gateway"
 )
 
 // benchDispatch measures how many MESSAGE_CREATE dispatches per second the
 // sandbox delivers to n connected clients that read as fast as they can.
 func benchDispatch(b *testing.B, n int) {
-	cfg := testConfig()
-	cfg.HeartbeatInterval = 50 * time.Second // the readers do not heartbeat
-	s, ts := startSandbox(b, cfg)
 	var delivered atomic.Int64
-	for range n {
-		c, _ := login(b, ts, gateway.IntentGuilds|gateway.IntentGuildMessages|gateway.IntentMessageContent)
-		go func() {
-			_ = c.ws.SetReadDeadline(time.Time{})
-			for {
-				_, data, err := c.ws.ReadMessage()
-				if err != nil {
-					return
-				}
-				if strings.Contains(string(data), `"t":"MESSAGE_CREATE"`) {
-					delivered.Add(1)
-				}
-			}
-		}()
-	}
+	s := connectReaders(b, n, &delivered)
 	const batch = 256 // below the send queue, so a reader is never dropped
 	b.ResetTimer()
 	start := time.Now()

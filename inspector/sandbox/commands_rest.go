@@ -62,6 +62,7 @@ var commandRoutes = []restRoute{
 	{family: "application commands", method: "PATCH", path: "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}", serve: (*Server).editCommand},
 	{family: "application commands", method: "DELETE", path: "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}", serve: (*Server).deleteCommand},
 	{family: "application commands", method: "GET", path: "/applications/{application_id}/guilds/{guild_id}/commands/permissions", serve: (*Server).listCommandPermissions},
+	{family: "application commands", method: "GET", path: "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}/permissions", serve: (*Server).getCommandPermissions},
 }
 
 // commandScopeOf reads the application and the guild (if any) from the
@@ -133,8 +134,8 @@ func (s *Server) deleteCommand(c *restCall) {
 }
 
 // withCommand runs fn, with s.mu held, for the command the path names. fn
-// answers nil for Unknown application command, http.NoBody for 204, or
-// the JSON to send.
+// answers nil for Unknown application command, another error to send,
+// http.NoBody for 204, or the JSON to send.
 func (s *Server) withCommand(c *restCall, fn func(a *appState, scope commandScope, id gateway.Snowflake) any) {
 	scope, id, ok := s.commandOf(c)
 	if !ok {
@@ -143,14 +144,32 @@ func (s *Server) withCommand(c *restCall, fn func(a *appState, scope commandScop
 	s.mu.Lock()
 	out := fn(s.appsLocked(), scope, id)
 	s.mu.Unlock()
-	switch out {
+	switch out := out.(type) {
 	case nil:
 		c.fail(errUnknownCommand)
-	case http.NoBody:
-		c.noContent()
+	case *postError:
+		c.fail(out)
 	default:
+		if out == http.NoBody {
+			c.noContent()
+			return
+		}
 		c.ok(out)
 	}
+}
+
+// errNoCommandPermissions is Discord's answer for a command nobody has set
+// permission overrides on.
+var errNoCommandPermissions = &postError{http.StatusNotFound, apiError{Message: "Unknown application command permissions", Code: 10066}}
+
+// getCommandPermissions is one command's overrides in a guild: none.
+func (s *Server) getCommandPermissions(c *restCall) {
+	s.withCommand(c, func(a *appState, scope commandScope, id gateway.Snowflake) any {
+		if _, found := a.find(scope, id); found {
+			return errNoCommandPermissions
+		}
+		return nil
+	})
 }
 
 // listCommandPermissions is the guild's per-command permission overrides:
@@ -226,18 +245,31 @@ func tooManyCommands(typ int) *postError {
 	return &postError{http.StatusBadRequest, apiError{Message: fmt.Sprintf("Maximum number of application commands reached (%d)", countLimit(typ)), Code: 30032}}
 }
 
-// createCommand is POST: a command with a name already taken (same type)
-// replaces it and answers 200; a new one answers 201.
-func (s *Server) createCommand(c *restCall) {
-	scope, ok := s.commandScopeOf(c)
+// validatedCommand reads a command body and validates it, answering 50035
+// with every problem when it is not valid.
+func validatedCommand(c *restCall) (appCommand, bool) {
 	var body commandBody
-	if !ok || !c.decode(&body) {
-		return
+	if !c.decode(&body) {
+		return appCommand{}, false
 	}
 	var f fieldErrs
 	cmd := validateCommand(body, nil, &f)
 	if !f.empty() {
 		c.fail(f.err())
+		return appCommand{}, false
+	}
+	return cmd, true
+}
+
+// createCommand is POST: a command with a name already taken (same type)
+// replaces it and answers 200; a new one answers 201.
+func (s *Server) createCommand(c *restCall) {
+	scope, ok := s.commandScopeOf(c)
+	if !ok {
+		return
+	}
+	cmd, ok := validatedCommand(c)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -346,17 +378,11 @@ func (s *Server) editCommand(c *restCall) {
 	for k, v := range patch {
 		merged[k] = v
 	}
-	var body commandBody
-	whole := restCall{w: c.w, r: c.r, body: mustJSON(merged)}
-	if !whole.decode(&body) {
+	cmd, ok := validatedCommand(&restCall{w: c.w, r: c.r, body: mustJSON(merged)})
+	if !ok {
 		return
 	}
 	var f fieldErrs
-	cmd := validateCommand(body, nil, &f)
-	if !f.empty() {
-		c.fail(f.err())
-		return
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.appsLocked()

@@ -17,9 +17,9 @@ func guildCommandsURL(base string) string {
 	return base + "/api/v10/applications/" + ApplicationID.String() + "/guilds/" + GuildID.String() + "/commands"
 }
 
-// callList is call for an endpoint that answers a JSON array; an error
-// object comes back as the third result.
-func callList(t *testing.T, method, url, body string) (int, []map[string]any, map[string]any) {
+// rawCall makes one bot-authorized request to an absolute URL and returns
+// the status and the raw body.
+func rawCall(t *testing.T, method, url, body string) (*http.Response, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(method, url, strings.NewReader(body))
 	req.Header.Set("Authorization", botAuth)
@@ -30,6 +30,14 @@ func callList(t *testing.T, method, url, body string) (int, []map[string]any, ma
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
+	return resp, raw
+}
+
+// callList is rawCall for an endpoint that answers a JSON array; an error
+// object comes back as the third result.
+func callList(t *testing.T, method, url, body string) (int, []map[string]any, map[string]any) {
+	t.Helper()
+	resp, raw := rawCall(t, method, url, body)
 	var list []map[string]any
 	if err := json.Unmarshal(raw, &list); err != nil {
 		var obj map[string]any
@@ -94,6 +102,11 @@ func TestCommandsBulkOverwriteListGetEditDelete(t *testing.T) {
 	}
 	if g := s.Commands().Guilds[GuildID]; len(g) != 1 || g[0].GuildID == nil || *g[0].GuildID != GuildID {
 		t.Fatalf("guild commands = %+v", g)
+	}
+	guildCmd := s.Commands().Guilds[GuildID][0].ID.String()
+	resp, got = call(t, "GET", guildCommandsURL(ts.URL)+"/"+guildCmd+"/permissions", botAuth, "")
+	if resp.StatusCode != 404 || got["code"] != 10066.0 {
+		t.Fatalf("a command's permissions = %d %v, want 404 10066 (none set)", resp.StatusCode, got)
 	}
 	resp, _ = call(t, "DELETE", commandsURL(ts.URL)+"/"+id, botAuth, "")
 	if resp.StatusCode != 204 {

@@ -200,34 +200,19 @@ func (s *Server) interactionMessageLocked(in *interaction, id gateway.Snowflake)
 }
 
 // messageJSON is a message as libraries receive it, with the interaction
-// fields merged in when the bot sent it in answer to an interaction, and the
-// fields Discord always sends (components, a user's flags and
-// primary_guild) filled in where the shared message type leaves them out.
+// fields merged in when the bot sent it in answer to an interaction.
 func (s *Server) messageJSON(m gateway.Message) json.RawMessage {
-	var fields map[string]json.RawMessage
-	_ = json.Unmarshal(mustJSON(m), &fields)
-	if ex, ok := s.appsLocked().extras[m.ID]; ok {
-		var add map[string]json.RawMessage
-		_ = json.Unmarshal(mustJSON(ex), &add)
-		for k, v := range add {
-			fields[k] = v
-		}
+	raw := mustJSON(m)
+	ex, ok := s.appsLocked().extras[m.ID]
+	if !ok {
+		return raw
 	}
-	if _, ok := fields["components"]; !ok {
-		fields["components"] = json.RawMessage("[]")
-	}
-	fields["author"] = wireUser(m.Author)
-	return mustJSON(fields)
-}
-
-// wireUser is a user object with every field Discord always sends.
-func wireUser(u gateway.User) json.RawMessage {
 	var fields map[string]json.RawMessage
-	_ = json.Unmarshal(mustJSON(u), &fields)
-	for k, v := range map[string]string{"flags": "0", "primary_guild": "null", "public_flags": "0"} {
-		if _, ok := fields[k]; !ok {
-			fields[k] = json.RawMessage(v)
-		}
+	_ = json.Unmarshal(raw, &fields)
+	var add map[string]json.RawMessage
+	_ = json.Unmarshal(mustJSON(ex), &add)
+	for k, v := range add {
+		fields[k] = v
 	}
 	return mustJSON(fields)
 }

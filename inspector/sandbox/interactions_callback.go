@@ -208,7 +208,7 @@ func (s *Server) newReplyLocked(in *interaction, body replyBody, loading bool) (
 			return nil, pe
 		}
 	}
-	m.ID, m.Flags, m.TTS = s.ids.Next(), flags, body.TTS
+	m.ID, m.Flags, m.TTS, m.Components = s.ids.Next(), flags, body.TTS, nonNil(m.Components)
 	m.Author, m.Timestamp, m.Attachments = botUser(), timestamp(s.now()), []json.RawMessage{}
 	m.GuildID = in.guildID
 	m.Type = 20 // CHAT_INPUT_COMMAND
@@ -238,6 +238,7 @@ func applyReply(m *gateway.Message, b replyBody) {
 	if b.Components != nil {
 		m.Components = *b.Components
 	}
+	m.Components = nonNil(m.Components)
 }
 
 // extrasFor is the interaction block of a message sent in answer to in.
@@ -247,13 +248,13 @@ func (s *Server) extrasFor(in *interaction) messageExtras {
 	if in.command != nil {
 		name = in.command.Name
 	}
-	meta := map[string]any{"id": in.id, "type": in.kind, "user": wireUser(user),
+	meta := map[string]any{"id": in.id, "type": in.kind, "user": user,
 		"authorizing_integration_owners": map[string]any{"0": ownerKey(in.guildID)}}
 	if in.source != 0 {
 		meta["interacted_message_id"] = in.source
 	}
 	return messageExtras{ApplicationID: ApplicationID, WebhookID: ApplicationID, InteractionMetadata: meta,
-		Interaction: map[string]any{"id": in.id, "type": in.kind, "name": name, "user": wireUser(user)}}
+		Interaction: map[string]any{"id": in.id, "type": in.kind, "name": name, "user": user}}
 }
 
 func ownerKey(guild *gateway.Snowflake) any {

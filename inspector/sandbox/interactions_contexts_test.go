@@ -9,6 +9,7 @@ func TestInteractionContextsTargetsAndPermissions(t *testing.T) {
 	bot := botWithCommands(t, ts)
 	if status, _, e := callList(t, "PUT", commandsURL(ts.URL), `[{"name":"about","description":"About the bot"},
 		{"name":"admin","description":"Administrators only","default_member_permissions":"8"},
+		{"name":"nobody","description":"Disabled by default","default_member_permissions":"0"},
 		{"name":"guildonly","description":"Not in DMs","contexts":[0]},
 		{"type":2,"name":"Wave"},{"type":3,"name":"Quote"}]`); status != 200 {
 		t.Fatalf("global commands = %d %v", status, e)
@@ -40,6 +41,9 @@ func TestInteractionContextsTargetsAndPermissions(t *testing.T) {
 	}
 	if res := act(t, ts, "POST", "/interactions", `{"type":"command","name":"admin","user_id":"`+grace+`"}`); res.status != 403 || res.body["code"] != 50013.0 {
 		t.Errorf("admin command by grace = %d %v, want 403 50013", res.status, res.body)
+	}
+	if res := act(t, ts, "POST", "/interactions", `{"type":"command","name":"nobody","user_id":"`+grace+`"}`); res.status != 403 {
+		t.Errorf("a command disabled by default, used by grace = %d %v, want 403", res.status, res.body)
 	}
 	roundTrip(`{"type":"command","name":"admin"}`) // ada owns the guild
 

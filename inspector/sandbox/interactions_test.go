@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -68,9 +69,23 @@ func TestInteractionCommandRoundTrip(t *testing.T) {
 	if kind, m := nextMessageEvent(t, bot); kind != "MESSAGE_UPDATE" || m["content"] != "Hello again, Grace!" {
 		t.Fatalf("%s %v, want MESSAGE_UPDATE", kind, m)
 	}
+	if _, recent, _ := callList(t, "GET", ts.URL+"/sandbox/interactions", ""); len(recent) != 1 || recent[0]["id"] != id {
+		t.Fatalf("GET /sandbox/interactions = %v", recent)
+	}
 	later := act(t, ts, "GET", "/interactions/"+id, "")
 	if dig(later.body, "response", "message", "content") != "Hello again, Grace!" || len(later.body["followups"].([]any)) != 1 {
 		t.Fatalf("GET /sandbox/interactions/%s = %v", id, later.body)
+	}
+	followup := "/messages/" + f["id"].(string)
+	if resp, g := call(t, "PATCH", webhookURL(ts, token, followup), "", `{"content":"a better follow-up"}`); resp.StatusCode != 200 || g["content"] != "a better follow-up" {
+		t.Fatalf("edit follow-up = %d %v", resp.StatusCode, g)
+	}
+	nextMessageEvent(t, bot)
+	if resp, g := call(t, "GET", webhookURL(ts, token, followup), "", ""); resp.StatusCode != 200 || g["content"] != "a better follow-up" {
+		t.Fatalf("get follow-up = %d %v", resp.StatusCode, g)
+	}
+	if resp, g := call(t, "GET", webhookURL(ts, token, "/messages/"+BotCommandsID.String()), "", ""); resp.StatusCode != 404 || g["code"] != 10008.0 {
+		t.Fatalf("a message that is not the interaction's = %d %v, want 10008", resp.StatusCode, g)
 	}
 	resp, _ = call(t, "DELETE", webhookURL(ts, token, "/messages/"+f["id"].(string)), "", "")
 	if resp.StatusCode != 204 {
@@ -81,12 +96,19 @@ func TestInteractionCommandRoundTrip(t *testing.T) {
 	}
 }
 
-func TestInteractionExpiresAfterThreeSeconds(t *testing.T) {
+// withTestClock is a sandbox on a clock the test moves, with a bot and the
+// test commands.
+func withTestClock(t *testing.T) (*testClock, *httptest.Server, *client) {
+	t.Helper()
 	clock := newTestClock()
 	cfg := testConfig()
 	cfg.Now = clock.Now
 	_, ts := startSandbox(t, cfg)
-	bot := botWithCommands(t, ts)
+	return clock, ts, botWithCommands(t, ts)
+}
+
+func TestInteractionExpiresAfterThreeSeconds(t *testing.T) {
+	clock, ts, bot := withTestClock(t)
 	done := interactAsync(t, ts, `{"type":"command","name":"greet","options":{"word":"hi"}}`)
 	_, id, token := receivedInteraction(t, bot)
 	clock.Advance(3*time.Second + time.Millisecond)
@@ -105,11 +127,7 @@ func TestInteractionExpiresAfterThreeSeconds(t *testing.T) {
 }
 
 func TestInteractionTokenLastsFifteenMinutes(t *testing.T) {
-	clock := newTestClock()
-	cfg := testConfig()
-	cfg.Now = clock.Now
-	_, ts := startSandbox(t, cfg)
-	bot := botWithCommands(t, ts)
+	clock, ts, bot := withTestClock(t)
 	done := interactAsync(t, ts, `{"type":"command","name":"greet","options":{"word":"hi"}}`)
 	_, id, token := receivedInteraction(t, bot)
 	// Before the callback there is no webhook yet.
@@ -180,6 +198,21 @@ func TestInteractionEphemeralReplyIsOnlyForTheInvoker(t *testing.T) {
 	resp, m := call(t, "GET", webhookURL(ts, token, "/messages/@original"), "", "")
 	if resp.StatusCode != 200 || m["content"] != "only you see this" {
 		t.Fatalf("GET @original = %d %v", resp.StatusCode, m)
+	}
+	seen := func(user string) bool {
+		_, list, e := callList(t, "GET", ts.URL+"/sandbox/messages?channel_id="+BotCommandsID.String()+"&user_id="+user, "")
+		if e != nil {
+			t.Fatalf("history for %s: %v", user, e)
+		}
+		for _, m := range list {
+			if m["content"] == "only you see this" {
+				return true
+			}
+		}
+		return false
+	}
+	if !seen(DefaultMemberID.String()) || seen(grace) {
+		t.Fatal("GET /sandbox/messages must show the ephemeral reply to its invoker and to nobody else")
 	}
 }
 

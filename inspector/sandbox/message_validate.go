@@ -129,3 +129,34 @@ func isObject(raw json.RawMessage) bool {
 	raw = bytes.TrimSpace(raw)
 	return len(raw) > 0 && raw[0] == '{'
 }
+
+// normalizeEmbeds gives each embed what Discord adds to a sent one: type
+// "rich" and inline false on fields that leave it out.
+func normalizeEmbeds(embeds []json.RawMessage) []json.RawMessage {
+	out := make([]json.RawMessage, 0, len(embeds))
+	for _, raw := range embeds {
+		var e map[string]any
+		if json.Unmarshal(raw, &e) != nil {
+			out = append(out, raw)
+			continue
+		}
+		if _, ok := e["type"]; !ok {
+			e["type"] = "rich"
+		}
+		if fields, ok := e["fields"].([]any); ok {
+			for _, f := range fields {
+				if fm, ok := f.(map[string]any); ok {
+					if _, ok := fm["inline"]; !ok {
+						fm["inline"] = false
+					}
+				}
+			}
+		}
+		b, err := json.Marshal(e)
+		if err != nil {
+			b = raw
+		}
+		out = append(out, b)
+	}
+	return out
+}

@@ -138,7 +138,7 @@ func (s *Server) postLocked(d draft) (gateway.Message, error) {
 	msg := gateway.Message{
 		ID: s.ids.Next(), ChannelID: ch.ID, Author: author, Member: member, Content: d.content,
 		Timestamp: timestamp(s.now()), TTS: d.tts && perms.Has(gateway.PermSendTTSMessages), Mentions: []gateway.User{}, MentionRoles: []gateway.Snowflake{},
-		Attachments: []json.RawMessage{}, Embeds: nonNil(d.embeds), Components: d.components, Nonce: d.nonce,
+		Attachments: []json.RawMessage{}, Embeds: nonNil(normalizeEmbeds(d.embeds)), Components: nonNil(d.components), Nonce: d.nonce,
 		Type: d.msgType, Flags: d.flags & (flagSuppressEmbeds | flagSuppressNotifications),
 	}
 	if g != nil {
@@ -238,10 +238,7 @@ func (s *Server) dispatchMessageLocked(t string, g *guildState, msg gateway.Mess
 	var stripped []byte
 	if g != nil && msg.Author.ID != BotID && !containsUser(msg.Mentions, BotID) {
 		bare := msg
-		bare.Content, bare.Embeds, bare.Attachments = "", []json.RawMessage{}, []json.RawMessage{}
-		if bare.Components != nil {
-			bare.Components = []json.RawMessage{}
-		}
+		bare.Content, bare.Embeds, bare.Attachments, bare.Components = "", []json.RawMessage{}, []json.RawMessage{}, []json.RawMessage{}
 		stripped = mustJSON(bare)
 	}
 	s.dispatchLocked(t, guildIDOf(g), msg.ChannelID, full, stripped)

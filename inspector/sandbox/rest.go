@@ -171,8 +171,11 @@ func (s *Server) getApplication(c *restCall) {
 		"id": ApplicationID, "name": "Tour Bot", "description": "The gatewaytour sandbox's bot.",
 		"icon": nil, "rpc_origins": []string{}, "bot_public": true, "bot_require_code_grant": false,
 		"owner": owner, "verify_key": "5a6e6f8c0d1b2a3948576a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f809",
-		"flags": appFlags(s.cfg.EnabledPrivileged), "team": nil, "bot": botUser(),
+		"flags": appFlags(s.cfg.EnabledPrivileged), "team": nil, "bot": selfUser(),
 		"interactions_endpoint_url": nil, "summary": "", "guild_id": GuildID,
 		"install_params": map[string]any{"scopes": []string{"bot", "applications.commands"}, "permissions": "2048"},
+		"type":           nil, "flags_new": strconv.Itoa(appFlags(s.cfg.EnabledPrivileged)), "redirect_uris": []string{}, "role_connections_verification_url": nil,
+		"approximate_guild_count": len(s.world.guilds), "approximate_user_install_count": 0, "approximate_user_authorization_count": 0,
+		"explicit_content_filter": 0, "eligible_oauth2_scopes": []string{"bot", "applications.commands"},
 	})
 }

@@ -229,7 +229,7 @@ func (s *Server) deleteChannel(c *restCall) {
 		}
 		i := g.channelIndex(cid)
 		g.channels = append(g.channels[:i], g.channels[i+1:]...)
-		delete(s.world.messages, cid)
+		s.world.dropChannelMessages(cid)
 		for _, other := range g.channels {
 			if other.ch.ParentID != nil && *other.ch.ParentID == cid {
 				other.ch.ParentID = nil // children of a deleted category move to the top

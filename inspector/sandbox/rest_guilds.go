@@ -29,6 +29,17 @@ const maxTimeout = 28 * 24 * time.Hour
 // gatewayOnlyGuildKeys are GUILD_CREATE's extras, absent from REST's guild.
 var gatewayOnlyGuildKeys = []string{"joined_at", "large", "unavailable", "member_count", "members", "channels", "threads", "presences", "voice_states", "stage_instances", "guild_scheduled_events"}
 
+// restGuildDefaults are the guild fields REST always carries that the
+// sandbox's guilds have no use for: no banners, widgets, vanity URLs or
+// boosts.
+var restGuildDefaults = map[string]any{
+	"home_header": nil, "splash": nil, "discovery_splash": nil, "banner": nil, "application_id": nil, "region": "deprecated",
+	"system_channel_flags": 0, "widget_enabled": false, "widget_channel_id": nil, "max_presences": nil, "max_members": 500000,
+	"max_stage_video_channel_users": 50, "max_video_channel_users": 25, "vanity_url_code": nil, "premium_subscription_count": 0,
+	"rules_channel_id": nil, "safety_alerts_channel_id": nil, "public_updates_channel_id": nil, "premium_progress_bar_enabled": false,
+	"nsfw": false, "incidents_data": nil,
+}
+
 // restGuild is the guild object REST answers: no gateway extras; with
 // counts, approximate_member_count and approximate_presence_count.
 func (g *guildState) restGuild(withCounts bool) map[string]any {
@@ -36,6 +47,9 @@ func (g *guildState) restGuild(withCounts bool) map[string]any {
 	_ = json.Unmarshal(mustJSON(g.guild), &out)
 	for _, k := range gatewayOnlyGuildKeys {
 		delete(out, k)
+	}
+	for k, v := range restGuildDefaults {
+		out[k] = v
 	}
 	if withCounts {
 		online := 0

@@ -79,3 +79,38 @@ func guildIDOf(g *guildState) gateway.Snowflake {
 	}
 	return g.guild.ID
 }
+
+// channelMessage resolves channel_id and message_id: a channel the bot can
+// act in with need, and one of its stored messages (10008 otherwise).
+func (s *Server) channelMessage(c *restCall, need gateway.Permissions) (*channelState, *guildState, *gateway.Message, error) {
+	cid, err := c.id("channel_id")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	mid, err := c.id("message_id")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ch, g, err := s.world.botChannel(cid, need)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	m, err := s.world.findMessage(cid, mid)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return ch, g, m, nil
+}
+
+// page reads the ?limit (1..most, def when absent), ?before and ?after of a
+// list route.
+func (c *restCall) page(def, most int) (limit int, before, after gateway.Snowflake, err error) {
+	if limit, err = c.queryInt("limit", def, 1, most); err != nil {
+		return
+	}
+	if before, err = c.querySnowflake("before"); err != nil {
+		return
+	}
+	after, err = c.querySnowflake("after")
+	return
+}

@@ -25,18 +25,7 @@ const bulkDeleteMaxAge = 14 * 24 * time.Hour
 
 func (s *Server) getMessage(c *restCall) {
 	s.do(c, 200, func() (any, error) {
-		cid, err := c.id("channel_id")
-		if err != nil {
-			return nil, err
-		}
-		mid, err := c.id("message_id")
-		if err != nil {
-			return nil, err
-		}
-		if _, _, err := s.world.botChannel(cid, gateway.PermReadMessageHistory); err != nil {
-			return nil, err
-		}
-		m, err := s.world.findMessage(cid, mid)
+		_, _, m, err := s.channelMessage(c, gateway.PermReadMessageHistory)
 		if err != nil {
 			return nil, err
 		}
@@ -162,14 +151,6 @@ func (s *Server) createMessage(c *restCall) {
 // components or flags. The edited message goes out as MESSAGE_UPDATE.
 func (s *Server) editMessage(c *restCall) {
 	s.do(c, 200, func() (any, error) {
-		cid, err := c.id("channel_id")
-		if err != nil {
-			return nil, err
-		}
-		mid, err := c.id("message_id")
-		if err != nil {
-			return nil, err
-		}
 		var body struct {
 			Content         *string            `json:"content"`
 			Embeds          *[]json.RawMessage `json:"embeds"`
@@ -180,14 +161,11 @@ func (s *Server) editMessage(c *restCall) {
 		if err := c.bind(&body); err != nil {
 			return nil, err
 		}
-		_, g, err := s.world.botChannel(cid, 0)
+		_, g, m, err := s.channelMessage(c, 0)
 		if err != nil {
 			return nil, err
 		}
-		m, err := s.world.findMessage(cid, mid)
-		if err != nil {
-			return nil, err
-		}
+		cid := m.ChannelID
 		if m.Author.ID != BotID {
 			return nil, discordErr(gateway.ErrCannotEditOthers)
 		}
@@ -196,10 +174,10 @@ func (s *Server) editMessage(c *restCall) {
 			next.Content = *body.Content
 		}
 		if body.Embeds != nil {
-			next.Embeds = nonNil(*body.Embeds)
+			next.Embeds = nonNil(normalizeEmbeds(*body.Embeds))
 		}
 		if body.Components != nil {
-			next.Components = *body.Components
+			next.Components = nonNil(*body.Components)
 		}
 		if body.Flags != nil {
 			next.Flags = *body.Flags & (flagSuppressEmbeds | flagSuppressNotifications)
@@ -229,22 +207,11 @@ func (s *Server) editMessage(c *restCall) {
 // Messages in a guild, and dispatches MESSAGE_DELETE.
 func (s *Server) deleteMessage(c *restCall) {
 	s.do(c, 204, func() (any, error) {
-		cid, err := c.id("channel_id")
+		_, g, m, err := s.channelMessage(c, 0)
 		if err != nil {
 			return nil, err
 		}
-		mid, err := c.id("message_id")
-		if err != nil {
-			return nil, err
-		}
-		_, g, err := s.world.botChannel(cid, 0)
-		if err != nil {
-			return nil, err
-		}
-		m, err := s.world.findMessage(cid, mid)
-		if err != nil {
-			return nil, err
-		}
+		cid, mid := m.ChannelID, m.ID
 		if m.Author.ID != BotID {
 			if g == nil {
 				return nil, discordErr(gateway.ErrDMChannel)

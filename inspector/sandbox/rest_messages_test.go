@@ -109,7 +109,7 @@ func TestRESTCreateMessageValidation(t *testing.T) {
 	resp, raw = api(t, ts, "POST", channelPath(VoiceChannelID+1000, "/messages"), `{"content":"hi"}`, nil)
 	wantError(t, resp, raw, 404, 10003)
 	resp, raw = api(t, ts, "POST", channelPath(CategoryID, "/messages"), `{"content":"hi"}`, nil)
-	wantError(t, resp, raw, 403, 50008)
+	wantError(t, resp, raw, 400, 50008)
 	// Unknown fields are ignored; the announcement channel lets the bot's role send.
 	var m gateway.Message
 	if resp, raw := api(t, ts, "POST", channelPath(AnnouncementsID, "/messages"), `{"content":"news","no_such_field":[1,2]}`, &m); resp.StatusCode != 200 || m.Content != "news" {
@@ -280,5 +280,21 @@ func TestRESTReactionsPinsAndTyping(t *testing.T) {
 	}
 	if ty := decode[map[string]any](t, c.expectDispatch("TYPING_START").D); ty["user_id"] != BotID.String() || ty["channel_id"] != BotCommandsID.String() {
 		t.Fatalf("TYPING_START = %v", ty)
+	}
+}
+
+// A deleted channel takes its messages and their reactions with it.
+func TestRESTDeletedChannelForgetsItsMessages(t *testing.T) {
+	s, ts := startSandbox(t, testConfig())
+	var ch gateway.Channel
+	api(t, ts, "POST", guildPath(GuildID, "/channels"), `{"name":"temp"}`, &ch)
+	var m gateway.Message
+	api(t, ts, "POST", channelPath(ch.ID, "/messages"), `{"content":"soon gone"}`, &m)
+	api(t, ts, "PUT", channelPath(ch.ID, "/messages/"+m.ID.String()+"/reactions/"+url.PathEscape("👍")+"/@me"), "", nil)
+	api(t, ts, "DELETE", channelPath(ch.ID, ""), "", nil)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.world.messages[ch.ID]) != 0 || len(s.world.reactors) != 0 {
+		t.Fatalf("left behind: %d messages, %d reaction lists", len(s.world.messages[ch.ID]), len(s.world.reactors))
 	}
 }

@@ -31,24 +31,12 @@ func sortIDs(ids []gateway.Snowflake) {
 // Pin Messages (or, as before that permission existed, Manage Messages) in
 // a guild.
 func (s *Server) pinTarget(c *restCall) (*channelState, *guildState, *gateway.Message, error) {
-	cid, err := c.id("channel_id")
+	ch, g, m, err := s.channelMessage(c, 0)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	mid, err := c.id("message_id")
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	ch, g, err := s.world.botChannel(cid, 0)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if perms := s.world.permissionsIn(cid, BotID); g != nil && !perms.Has(gateway.PermPinMessages) && !perms.Has(gateway.PermManageMessages) {
+	if perms := s.world.permissionsIn(ch.ch.ID, BotID); g != nil && !perms.Has(gateway.PermPinMessages) && !perms.Has(gateway.PermManageMessages) {
 		return nil, nil, nil, discordErr(gateway.ErrMissingPermissions)
-	}
-	m, err := s.world.findMessage(cid, mid)
-	if err != nil {
-		return nil, nil, nil, err
 	}
 	return ch, g, m, nil
 }

@@ -42,19 +42,7 @@ func parseEmoji(raw string) (gateway.Emoji, string, error) {
 
 // reactionTarget resolves the channel, message and emoji of a reaction route.
 func (s *Server) reactionTarget(c *restCall, withEmoji bool) (*guildState, *gateway.Message, gateway.Emoji, string, error) {
-	cid, err := c.id("channel_id")
-	if err != nil {
-		return nil, nil, gateway.Emoji{}, "", err
-	}
-	mid, err := c.id("message_id")
-	if err != nil {
-		return nil, nil, gateway.Emoji{}, "", err
-	}
-	_, g, err := s.world.botChannel(cid, gateway.PermReadMessageHistory)
-	if err != nil {
-		return nil, nil, gateway.Emoji{}, "", err
-	}
-	m, err := s.world.findMessage(cid, mid)
+	_, g, m, err := s.channelMessage(c, gateway.PermReadMessageHistory)
 	if err != nil {
 		return nil, nil, gateway.Emoji{}, "", err
 	}
@@ -203,11 +191,7 @@ func (s *Server) removeUserReaction(c *restCall) {
 // ?limit 1–100 (25).
 func (s *Server) listReactions(c *restCall) {
 	s.do(c, 200, func() (any, error) {
-		limit, err := c.queryInt("limit", 25, 1, 100)
-		if err != nil {
-			return nil, err
-		}
-		after, err := c.querySnowflake("after")
+		limit, _, after, err := c.page(25, 100)
 		if err != nil {
 			return nil, err
 		}

@@ -229,15 +229,7 @@ func banJSON(b ban) map[string]any { return map[string]any{"user": b.user, "reas
 // listBans is by user id, ?limit 1–1000 (1000), ?before / ?after a user.
 func (s *Server) listBans(c *restCall) {
 	s.do(c, 200, func() (any, error) {
-		limit, err := c.queryInt("limit", 1000, 1, 1000)
-		if err != nil {
-			return nil, err
-		}
-		before, err := c.querySnowflake("before")
-		if err != nil {
-			return nil, err
-		}
-		after, err := c.querySnowflake("after")
+		limit, before, after, err := c.page(1000, 1000)
 		if err != nil {
 			return nil, err
 		}

@@ -306,6 +306,6 @@ func (s *Server) activeThreads(c *restCall) {
 				members = append(members, threadMemberJSON(th, th.members[i]))
 			}
 		}
-		return map[string]any{"threads": threads, "members": members}, nil
+		return map[string]any{"threads": threads, "members": members, "has_more": false}, nil
 	})
 }

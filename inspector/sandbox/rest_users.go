@@ -31,15 +31,7 @@ func (s *Server) getUser(c *restCall) {
 // ?after a guild, ?limit 1–200 (200), ?with_counts.
 func (s *Server) listMyGuilds(c *restCall) {
 	s.do(c, 200, func() (any, error) {
-		limit, err := c.queryInt("limit", 200, 1, 200)
-		if err != nil {
-			return nil, err
-		}
-		before, err := c.querySnowflake("before")
-		if err != nil {
-			return nil, err
-		}
-		after, err := c.querySnowflake("after")
+		limit, before, after, err := c.page(200, 200)
 		if err != nil {
 			return nil, err
 		}
@@ -105,7 +97,7 @@ func (w *world) dmWith(uid gateway.Snowflake, ids *gateway.SnowflakeGenerator) (
 		return nil, discordErr(gateway.ErrCannotMessageUser)
 	}
 	if len(w.dms) >= maxDMs { // the longest-open DM is closed first
-		delete(w.messages, w.dms[0].ch.ID)
+		w.dropChannelMessages(w.dms[0].ch.ID)
 		w.dms = w.dms[1:]
 	}
 	d := &channelState{ch: gateway.Channel{ID: ids.Next(), Type: gateway.ChannelDM, Recipients: []gateway.User{u}}}

@@ -141,7 +141,9 @@ func readmeRoutes() string {
 	var b strings.Builder
 	served := len(restRoutes.list)
 	fmt.Fprintf(&b, "The sandbox serves %d of Discord's %d REST routes. Any other route Discord has answers 404 with\n", served, len(gateway.DiscordRoutes()))
-	b.WriteString("a message naming it as not served yet; a path Discord does not have answers Discord's plain 404.\n\n")
+	b.WriteString("a message naming it as not served yet; a path Discord does not have answers Discord's plain 404.\n")
+	b.WriteString("Every exchange appears in the panel in the stream of the bot that made it: the only bot identified, else the one\n")
+	b.WriteString("whose Identify `properties` name the library its User-Agent names, else a stream of its own (`rest`).\n\n")
 	b.WriteString("| family | method | route | rate limit |\n|---|---|---|---|\n")
 	rows := append([]*restRoute(nil), restRoutes.list...)
 	order := map[string]int{}

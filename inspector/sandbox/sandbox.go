@@ -1,9 +1,11 @@
 // Package sandbox is a local Discord: a gateway (API v9/v10, JSON encoding,
-// optional zlib-stream or zstd-stream) and the REST routes a hello-world bot touches, serving
-// one small guild with a few members who chat now and then. It enforces the
-// real rules (bad token → 4004, privileged intent not enabled → 4014, …) so a
-// bot that works here behaves the same against Discord, and it publishes every
-// frame it exchanges so the inspector can annotate them.
+// optional zlib-stream) and the REST routes of its route table (routes.go),
+// serving two guilds (a small one whose members chat now and then, and a
+// large one libraries must chunk) on two shards. It enforces the real rules
+// (bad token → 4004, privileged intent not enabled → 4014, permissions and
+// the role hierarchy → 50013, Discord's body limits → 50035, …) so a bot
+// that works here behaves the same against Discord, and it publishes every
+// frame and REST exchange so the inspector can annotate them.
 //
 // Where Discord leaves a choice open, or the sandbox simplifies, it does so
 // on purpose:

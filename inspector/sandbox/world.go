@@ -278,6 +278,13 @@ func (w *world) store(m gateway.Message) {
 	}
 }
 
+// dropChannelMessages forgets a channel's messages and who reacted to them,
+// when the channel itself is gone.
+func (w *world) dropChannelMessages(channel gateway.Snowflake) {
+	w.forgetReactions(w.messages[channel])
+	delete(w.messages, channel)
+}
+
 // humans are the home guild's residents who are not bots, sorted by id so
 // scripted choices are reproducible for a given random source.
 func (w *world) humans() []*resident {
