@@ -80,7 +80,7 @@ window.GatewayTourGuildRender = (() => {
     if (e.author?.name) box.append(el("div", "gembed-author", e.author.name));
     if (e.title) {
       const title = el("div", "gembed-title");
-      title.append(MD.inline(e.title, ctx.md));
+      title.append(...MD.inline(e.title, ctx.md));
       box.append(title);
     }
     if (e.description) {
@@ -93,7 +93,7 @@ window.GatewayTourGuildRender = (() => {
       for (const f of e.fields) {
         const cell = el("div", "gembed-field" + (f.inline ? " inline" : ""));
         const n = el("div", "gembed-field-name");
-        n.append(MD.inline(f.name || "", ctx.md));
+        n.append(...MD.inline(f.name || "", ctx.md));
         const v = el("div", "gembed-field-value");
         v.append(MD.render(f.value || "", ctx.md));
         cell.append(n, v);

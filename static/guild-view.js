@@ -17,8 +17,6 @@ window.GatewayTourGuild = (() => {
     return e;
   };
   const MAX_PER_CHANNEL = 20000; // beyond this the oldest leave the page (the sandbox keeps its own history)
-  const EST = 52; // a row's height before it has been measured
-  const OVER = 400; // pixels drawn beyond the visible window
 
   const state = {
     me: null, // the member acted as
@@ -281,7 +279,15 @@ window.GatewayTourGuild = (() => {
     if (ch.type === 2 || ch.type === 13 || ch.type === 4) {
       b.disabled = true;
       b.title = "A voice channel: the sandbox has no voice, only who is in it";
-    } else b.addEventListener("click", () => open(ch.id, true));
+    } else {
+      b.addEventListener("click", () => {
+        if (narrow()) {
+          $("guild-side").hidden = true;
+          $("guild-side-toggle").setAttribute("aria-expanded", "false");
+        }
+        open(ch.id, true);
+      });
+    }
     if (ch.id === state.current) b.setAttribute("aria-current", "true");
     const li = el("li");
     li.append(b);
@@ -365,112 +371,13 @@ window.GatewayTourGuild = (() => {
     $("guild-typing").textContent = who.length === 0 ? "" : who.length === 1 ? who[0] + " is typing…" : who.join(", ") + " are typing…";
   }
 
-  // ── the virtualised message list ──────────────────────────────────────
-  const list = (() => {
-    let box, spacer;
-    let tops = [];
-    let dirty = true;
-    let follow = true;
-    let queued = false;
-    const heights = new Map();
-    const rendered = new Map(); // id → node
-    const current = () => (state.current ? bucket(state.current).list : []);
-    function layout(msgs) {
-      tops = new Array(msgs.length + 1);
-      tops[0] = 0;
-      for (let i = 0; i < msgs.length; i++) tops[i + 1] = tops[i] + (heights.get(msgs[i].id) || EST);
-      dirty = false;
-    }
-    function first(y) {
-      let lo = 0;
-      let hi = tops.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (tops[mid + 1] > y) hi = mid;
-        else lo = mid + 1;
-      }
-      return lo;
-    }
-    function draw() {
-      queued = false;
-      if (!box || $("guild-view").hidden) return;
-      const msgs = current();
-      if (dirty) layout(msgs);
-      for (let pass = 0; pass < 3; pass++) {
-        spacer.style.height = tops[msgs.length] + "px";
-        if (follow) box.scrollTop = box.scrollHeight;
-        const from = box.scrollTop - OVER;
-        const to = box.scrollTop + box.clientHeight + OVER;
-        const keep = new Set();
-        const ctx = renderCtx();
-        for (let i = first(Math.max(0, from)); i < msgs.length && tops[i] < to; i++) {
-          const m = msgs[i];
-          let node = rendered.get(m.id);
-          if (!node || node.version !== m.gtVersion) {
-            const fresh = R.message(m, ctx);
-            fresh.version = m.gtVersion;
-            if (node) node.replaceWith(fresh);
-            else box.append(fresh);
-            node = fresh;
-            rendered.set(m.id, node);
-          }
-          node.style.top = tops[i] + "px";
-          keep.add(m.id);
-        }
-        for (const [id, node] of rendered) {
-          if (!keep.has(id) && !node.contains(document.activeElement)) {
-            node.remove();
-            rendered.delete(id);
-          }
-        }
-        let changed = false;
-        for (const [id, node] of rendered) {
-          const h = node.offsetHeight;
-          if (h && heights.get(id) !== h) {
-            heights.set(id, h);
-            changed = true;
-          }
-        }
-        if (!changed) break;
-        layout(msgs);
-        for (let i = 0; i < msgs.length; i++) rendered.get(msgs[i].id)?.style.setProperty("top", tops[i] + "px");
-      }
-    }
-    function schedule() {
-      if (queued) return;
-      queued = true;
-      requestAnimationFrame(draw);
-    }
-    return {
-      init() {
-        box = $("guild-messages");
-        spacer = el("div", "guild-spacer");
-        box.append(spacer);
-        box.addEventListener("scroll", () => {
-          follow = box.scrollTop + box.clientHeight >= box.scrollHeight - 8;
-          schedule();
-        }, { passive: true });
-        new ResizeObserver(() => {
-          heights.clear();
-          dirty = true;
-          schedule();
-        }).observe(box);
-      },
-      reset() {
-        for (const node of rendered.values()) node.remove();
-        rendered.clear();
-        dirty = true;
-        follow = true;
-        schedule();
-      },
-      invalidate() {
-        dirty = true;
-        schedule();
-      },
-      drawNow: draw,
-      rows: () => rendered.size,
-    };
-  })();
+  // The message list (guild-list.js) draws the open channel's messages.
+  const list = window.GatewayTourGuildList({
+    messages: () => (state.current ? bucket(state.current).list : []),
+    has: (id) => !!state.current && bucket(state.current).byId.has(id),
+    visible: () => !$("guild-view").hidden,
+    renderCtx: () => renderCtx(),
+  });
 
   function renderCtx() {
     return {
@@ -545,7 +452,7 @@ window.GatewayTourGuild = (() => {
       return;
     }
     const details = el("details");
-    details.open = live.length === 0;
+    details.open = live.length === 0 && !narrow();
     details.append(el("summary", null, summary),
       el("p", null, "Point your bot at this sandbox and it appears here and in the frame list. The recipe (also under the panel's Connect… button) has the URL, the token and the lines for discord.py, discordgo and discord.js:"));
     const pre = el("pre", null, "Loading the recipe…");
@@ -559,6 +466,8 @@ window.GatewayTourGuild = (() => {
     pre.textContent = recipe;
     toggle();
   }
+
+  const narrow = () => $("panel").getBoundingClientRect().width < 544; // the stylesheet's 34rem
 
   // ── the tabs ──────────────────────────────────────────────────────────
   function showTab(guild, focus) {
@@ -602,6 +511,10 @@ window.GatewayTourGuild = (() => {
       });
     };
     toggle("guild-side-toggle", "guild-side");
+    if (narrow()) {
+      $("guild-side").hidden = true; // on a phone the lists fold away behind their buttons
+      $("guild-side-toggle").setAttribute("aria-expanded", "false");
+    }
     toggle("guild-members-toggle", "guild-members");
     $("guild-as").addEventListener("change", (e) => {
       state.me = e.target.value;
