@@ -44,7 +44,7 @@ window.GatewayTourGuildStrip = (() => {
     for (const r of batch) {
       if (Date.parse(r.time) < action.started - 50 || r.op === 1 || r.op === 11 || r.op === 10) continue;
       if (Date.now() - action.started > WINDOW_MS + 2000) return;
-      action.records.push({ stream, label, r });
+      action.records.push({ stream, label, r, at: performance.now() });
     }
     draw();
   }
@@ -135,7 +135,7 @@ window.GatewayTourGuildStrip = (() => {
   return {
     begin(label, opts) {
       follow();
-      action = { label, kind: opts.kind, started: Date.now(), id: null, records: [] };
+      action = { label, kind: opts.kind, started: Date.now(), startedAt: performance.now(), id: null, records: [] };
       draw();
     },
     identify(id) {
@@ -161,5 +161,11 @@ window.GatewayTourGuildStrip = (() => {
       return "the bot's answer was refused: " + (b.code ?? refused.r.payload.status) + " " + (b.message || "") + detail;
     },
     records: () => action?.records || [],
+    // firstFrameMs is how long the current action waited for its first
+    // related frame (null while none has come), for the performance test.
+    firstFrameMs: () => {
+      const first = (action?.records || []).find(related);
+      return first ? first.at - action.startedAt : null;
+    },
   };
 })();
