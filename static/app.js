@@ -202,11 +202,15 @@
   }
 
   function addCopyButtons() {
+    // A wide table scrolls sideways on a phone: the keyboard must reach it.
+    $$(".prose table").forEach((table) => { table.tabIndex = 0; });
     $$(".prose pre").forEach((pre) => {
       const wrapper = document.createElement("div");
       wrapper.className = "code-block";
       pre.replaceWith(wrapper);
       wrapper.append(pre);
+      // A long line scrolls sideways: the keyboard must reach it too.
+      pre.tabIndex = 0;
       const button = document.createElement("button");
       button.type = "button";
       button.className = "copy-button";
@@ -219,6 +223,22 @@
         setTimeout(() => { button.textContent = "Copy"; }, 1500);
       });
       wrapper.append(button);
+    });
+  }
+
+  // A button with data-copy="ID" copies the text of the element ID (the
+  // "Connect your bot" dialog's URLs, token and recipes). Delegated, so
+  // buttons added later work too.
+  function setupDataCopy() {
+    document.addEventListener("click", async (e) => {
+      const button = e.target instanceof Element ? e.target.closest("button[data-copy]") : null;
+      const source = button && document.getElementById(button.dataset.copy);
+      if (!source) return;
+      const label = button.textContent;
+      const ok = await copyText(source.textContent);
+      button.textContent = ok ? "Copied" : "Select and copy";
+      flash(button);
+      setTimeout(() => { button.textContent = label; }, 1500);
     });
   }
 
@@ -288,6 +308,9 @@
     document.addEventListener("keydown", (e) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTyping(e) || anyDialogOpen()) return;
       if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
+        // In the live panel the arrows belong to its controls, never to
+        // the lessons.
+        if (e.target instanceof Element && e.target.closest("#panel, #panel-resizer")) return;
         const link = $(e.key === "ArrowLeft" ? ".pager a[rel=prev]" : ".pager a[rel=next]");
         if (link) {
           e.preventDefault();
@@ -329,6 +352,7 @@
       if (e.key === "gatewaytour.done") paintDoneMarks();
     });
     setupKeys(window.GatewayTourSearch.setup());
+    setupDataCopy();
     // Lets styles (and the browser tests) know the page is fully wired.
     document.documentElement.classList.add("app-ready");
   });

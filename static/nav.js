@@ -79,6 +79,53 @@
     }
   });
 
+  // ---- narrow screens: the Lesson / Frames tabs ----
+  // On a phone the lesson and the live panel take turns on the screen (the
+  // CSS hides the view not chosen), so the panel is one tap away instead
+  // of at the end of a long page. On a wide screen the tabs are not shown
+  // and both views stay.
+  const tabs = [...document.querySelectorAll(".view-tab")];
+  function showView(view, focusTab) {
+    const tab = tabs.find((t) => t.dataset.view === view);
+    if (!tab) return;
+    document.body.dataset.view = view;
+    for (const t of tabs) {
+      t.setAttribute("aria-selected", String(t === tab));
+      t.tabIndex = t === tab ? 0 : -1;
+    }
+    if (focusTab) tab.focus();
+  }
+  if (tabs.length) {
+    showView("lesson", false);
+    for (const tab of tabs) {
+      tab.addEventListener("click", () => {
+        showView(tab.dataset.view, false);
+        window.scrollTo(0, 0);
+      });
+      tab.addEventListener("keydown", (e) => {
+        if (e.key !== "ArrowLeft" && e.key !== "ArrowRight" && e.key !== "Home" && e.key !== "End") return;
+        // The arrows move between the tabs here, not between lessons.
+        e.preventDefault();
+        e.stopPropagation();
+        let i = tabs.indexOf(tab);
+        if (e.key === "ArrowLeft") i = (i - 1 + tabs.length) % tabs.length;
+        else if (e.key === "ArrowRight") i = (i + 1) % tabs.length;
+        else i = e.key === "Home" ? 0 : tabs.length - 1;
+        showView(tabs[i].dataset.view, true);
+      });
+    }
+    // The skip link to the frames, and a lesson's frame links, open the
+    // Frames view; moving to another lesson shows the lesson.
+    for (const link of document.querySelectorAll(".skip-link[data-view]")) {
+      link.addEventListener("click", () => showView(link.dataset.view, false));
+    }
+    // The panel's scripts load after this one.
+    document.addEventListener("DOMContentLoaded", () => {
+      window.GatewayTourPanel?.on("reveal", () => showView("frames", false));
+    });
+    document.addEventListener("gatewaytour:lesson", () => showView("lesson", false));
+  }
+
   // The first entry gets a state too, so Back to it is a lesson swap.
   if (lessonPath.test(location.pathname)) {
     history.replaceState({ lesson: document.body.dataset.lesson }, "", location.href);

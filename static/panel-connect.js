@@ -39,6 +39,72 @@
     detail.hidden = !lines.length;
     detail.dataset.kind = st.close ? "closed" : "";
     $("disconnect").hidden = !info || info.kind !== "inspector" || st.kind === "idle" || st.kind === "stopped";
+    showAttempt(info);
+  }
+
+  // showAttempt tells how a switch of the panel's own connection is going:
+  // while a new connection is tried the current one keeps the stream, and
+  // a failure (no network, a refused token) comes with a way back to the
+  // sandbox. A failure that was dismissed stays dismissed across reloads.
+  const DISMISSED = "gatewaytour.attemptDismissed";
+  function attemptBox() {
+    let box = $("attempt-note");
+    if (box) return box;
+    box = el("div", "attempt-note script-only");
+    box.id = "attempt-note";
+    box.setAttribute("role", "alert");
+    const text = el("p", "attempt-text");
+    text.id = "attempt-text";
+    const back = el("button", "button button-small", "Back to the sandbox");
+    back.type = "button";
+    back.id = "attempt-back";
+    back.addEventListener("click", backToSandbox);
+    box.append(text, back);
+    box.hidden = true;
+    $("conn-detail").after(box);
+    return box;
+  }
+
+  // Attempts are numbered afresh when the program restarts: the key holds
+  // the sentence too, so a new failure is never taken for a dismissed one.
+  const attemptKey = (a) => `${a.id} ${a.detail}`;
+
+  function showAttempt(info) {
+    const box = attemptBox();
+    const st = info && info.kind === "inspector" ? info.state : null;
+    const attempt = st && st.attempt;
+    let text = "";
+    let back = false;
+    if (attempt && attempt.kind === "connecting") {
+      text = attempt.detail;
+    } else if (attempt && attempt.kind === "failed") {
+      back = attemptKey(attempt) !== localStorage.getItem(DISMISSED);
+      if (back) text = attempt.detail;
+    } else if (st && st.target === "discord" && (st.kind === "stopped" || st.kind === "closed")) {
+      // No session was kept (the state line says why): the way back is a
+      // new sandbox connection.
+      back = true;
+    }
+    $("attempt-text").textContent = text;
+    $("attempt-text").hidden = !text;
+    $("attempt-back").hidden = !back;
+    box.dataset.kind = attempt ? attempt.kind : "stopped";
+    box.hidden = !text && !back;
+  }
+
+  async function backToSandbox() {
+    const info = P.streamInfo("inspector");
+    const st = info ? info.state : {};
+    if (st.attempt && st.target === "sandbox" && st.kind === "identified") {
+      // The sandbox session never went away: only the failure is put aside.
+      try { localStorage.setItem(DISMISSED, attemptKey(st.attempt)); } catch { /* shown again on reload */ }
+    } else {
+      const intents = [...document.querySelectorAll('#intent-choices input[name="intent"]')].map((b) => b.value);
+      const answer = await P.post("/panel/connect", { mode: "sandbox", intents });
+      if (!answer.ok) return P.emit("notice", answer.data.error);
+    }
+    switchTo("inspector");
+    $("frame-list").focus();
   }
 
   function showStreams(streams) {
@@ -171,12 +237,18 @@
     const handle = $("panel-resizer");
     const key = "gatewaytour.panelWidth";
     const apply = (px) => {
-      const width = Math.max(320, Math.min(px, window.innerWidth * 0.7));
+      const max = Math.round(window.innerWidth * 0.7);
+      const width = Math.round(Math.max(320, Math.min(px, max)));
       layout.style.setProperty("--panel-width", width + "px");
+      // A separator that can be moved tells its position to assistive tech.
+      handle.setAttribute("aria-valuemax", String(Math.max(320, max)));
+      handle.setAttribute("aria-valuenow", String(width));
+      handle.setAttribute("aria-valuetext", `the panel is ${width} pixels wide`);
       return width;
     };
     const saved = Number(localStorage.getItem(key));
     if (saved) apply(saved);
+    else handle.setAttribute("aria-valuenow", String($("panel").offsetWidth));
     handle.addEventListener("pointerdown", (e) => {
       e.preventDefault();
       handle.setPointerCapture(e.pointerId);
@@ -208,9 +280,59 @@
     try { localStorage.setItem("gatewaytour.panelCollapsed", JSON.stringify(collapsed)); } catch { /* not remembered */ }
   }
 
+  // The "Connect your bot" dialog and the "A bot on the sandbox" tab show
+  // the sandbox's URLs, token and recipes from GET /panel/join (the same
+  // words `gatewaytour sandbox` prints).
+  let join = null;
+  async function loadJoin() {
+    if (join) return join;
+    try {
+      const response = await fetch("/panel/join", { headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      join = await response.json();
+    } catch (err) {
+      $("join-error").textContent = "The sandbox's address could not be loaded (" + err.message + "). Reload the page to try again.";
+      $("join-error").hidden = false;
+      return null;
+    }
+    $("join-rest").textContent = join.rest;
+    $("join-gateway").textContent = join.gateway;
+    $("join-token").textContent = join.token;
+    $("join-recipe").textContent = join.recipe;
+    $("sandbox-api-url").textContent = join.rest;
+    $("sandbox-token").textContent = join.token;
+    $("join-libraries").replaceChildren(...join.libraries.map((lib, i) => {
+      const section = el("section", "join-library");
+      const id = "join-lib-" + i;
+      const heading = el("h3", "", lib.name);
+      heading.id = id + "-title";
+      const pre = el("pre", "", lib.snippet);
+      pre.id = id;
+      pre.tabIndex = 0;
+      pre.setAttribute("aria-labelledby", heading.id);
+      const copy = el("button", "button button-small", "Copy");
+      copy.type = "button";
+      copy.dataset.copy = id;
+      copy.setAttribute("aria-label", "Copy the " + lib.name + " lines");
+      section.append(heading, pre, copy);
+      return section;
+    }));
+    return join;
+  }
+
+  function openJoin() {
+    const connect = $("connect-dialog");
+    if (connect.open) connect.close();
+    $("join-dialog").showModal();
+    loadJoin();
+  }
+
   P.on("ready", () => {
     const dialog = $("connect-dialog");
     $("sandbox-api-url").textContent = location.origin + "/api/v10";
+    $("join-open").addEventListener("click", openJoin);
+    for (const button of document.querySelectorAll("[data-open-join]")) button.addEventListener("click", openJoin);
+    loadJoin();
     $("connect-open").addEventListener("click", () => {
       setMode(mode);
       dialog.showModal();

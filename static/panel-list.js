@@ -110,6 +110,7 @@
     const isSelected = selected === r;
     row.classList.toggle("selected", isSelected);
     row.setAttribute("aria-selected", String(isSelected));
+    row.id = "frame-" + r.index;
   }
 
   function render() {
@@ -124,8 +125,19 @@
       row.hidden = false;
       row.style.transform = `translateY(${i * ROW}px)`;
       fill(row, view[i]);
+      // The list is virtual: each option says where it is in the whole.
+      row.setAttribute("aria-posinset", String(i + 1));
+      row.setAttribute("aria-setsize", String(view.length));
     }
-    for (let i = used; i < pool.length; i++) pool[i].hidden = true;
+    for (let i = used; i < pool.length; i++) {
+      pool[i].hidden = true;
+      pool[i].removeAttribute("id");
+    }
+    // A screen reader follows the selection through aria-activedescendant
+    // while the focus stays on the list.
+    const active = selected && pool.find((row) => !row.hidden && row.record === selected);
+    if (active) list.setAttribute("aria-activedescendant", active.id);
+    else list.removeAttribute("aria-activedescendant");
     const total = P.state.records.length;
     let text = view.length === total ? `${total.toLocaleString()} frames` : `${view.length.toLocaleString()} of ${total.toLocaleString()} frames`;
     if (paused) text += ` · paused${heldWhilePaused ? `, ${heldWhilePaused.toLocaleString()} new` : ""}`;

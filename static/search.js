@@ -137,9 +137,11 @@ window.GatewayTourSearch = (() => {
         li.className = "search-result";
         li.id = "search-result-" + n;
         li.setAttribute("role", "option");
-        const a = document.createElement("a");
-        a.href = "/lessons/" + encodeURIComponent(r.lesson.slug) + (r.heading ? "#" + encodeURIComponent(r.heading.id) : "");
-        a.tabIndex = -1;
+        // An option holds no link (a control inside a control confuses
+        // screen readers); follow() turns a pick into a link's click.
+        li.dataset.href = "/lessons/" + encodeURIComponent(r.lesson.slug) + (r.heading ? "#" + encodeURIComponent(r.heading.id) : "");
+        const a = document.createElement("span");
+        a.className = "search-result-body";
         const title = document.createElement("span");
         title.className = "search-result-title";
         title.textContent = r.lesson.title;
@@ -193,17 +195,25 @@ window.GatewayTourSearch = (() => {
         dialog.close();
       } else if (e.key === "Enter") {
         e.preventDefault();
-        const link = options()[selected]?.querySelector("a");
-        if (link) {
-          dialog.close();
-          // A click, not a navigation, so nav.js can swap the lesson in place.
-          link.click();
-        }
+        follow(options()[selected]);
       }
     });
     list.addEventListener("click", (e) => {
-      if (e.target instanceof Element && e.target.closest("a")) dialog.close();
+      follow(e.target instanceof Element ? e.target.closest(".search-result") : null);
     });
+
+    // follow goes to a result: a click on a link, not a navigation, so
+    // nav.js can swap the lesson in place.
+    function follow(option) {
+      if (!option || !option.dataset.href) return;
+      dialog.close();
+      const link = document.createElement("a");
+      link.href = option.dataset.href;
+      link.hidden = true;
+      document.body.append(link);
+      link.click();
+      link.remove();
+    }
     // A click on the backdrop (the dialog element itself) closes it.
     dialog.addEventListener("click", (e) => { if (e.target === dialog) dialog.close(); });
     document.getElementById("search-open").addEventListener("click", open);

@@ -32,6 +32,7 @@ func (s *Server) panelRoutes() {
 	s.mux.HandleFunc("POST /panel/connect", s.serveConnect)
 	s.mux.HandleFunc("POST /panel/disconnect", s.serveDisconnect)
 	s.mux.HandleFunc("POST /panel/recording", s.serveRecording)
+	s.mux.HandleFunc("GET /panel/join", s.serveJoin)
 }
 
 // writeJSON answers with v as JSON.

@@ -107,13 +107,13 @@ func TestPanelSourcesInBrowser(t *testing.T) {
 	b.waitTrue(t, "lesson and panel side by side", `document.getElementById("panel").getBoundingClientRect().left >= document.getElementById("main").getBoundingClientRect().right`)
 	b.screenshot(t, "panel-medium-dark")
 
-	// A phone: the panel stacks under the lesson and does not scroll sideways.
+	// A phone: the panel is the Frames tab and does not scroll sideways.
 	b.do(t, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
-	b.waitTrue(t, "the panel is under the lesson", `document.getElementById("panel").getBoundingClientRect().top >= document.querySelector(".pager").getBoundingClientRect().bottom`)
+	b.do(t, "tap Frames", chromedp.Click(chromedp.CSS("#view-frames")))
+	b.waitTrue(t, "the panel is on screen", `document.getElementById("panel").getBoundingClientRect().top < 200`)
 	if w := evalIn[float64](t, b, "document.documentElement.scrollWidth"); w > 390 {
 		t.Errorf("the page is %.0f px wide on a 390 px phone", w)
 	}
-	b.do(t, "scroll to the panel", chromedp.ScrollIntoView(chromedp.CSS("#panel")))
 	b.screenshot(t, "panel-phone-dark")
 	b.do(t, "light theme", prefersColorScheme("light"))
 	b.screenshot(t, "panel-phone-light")

@@ -34,7 +34,7 @@ func panel(c chrome) templ.Component {
 			templ_7745c5c3_Var1 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"panel-resizer\" id=\"panel-resizer\" role=\"separator\" aria-orientation=\"vertical\" aria-controls=\"panel\" aria-label=\"Resize the panel\" tabindex=\"0\"></div><aside id=\"panel\" class=\"panel\" aria-label=\"Live gateway frames\" data-sandbox-api=\"/api/v10\"><header class=\"panel-head\"><h2 class=\"panel-title\">Live frames</h2>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<aside id=\"panel\" class=\"panel\" aria-label=\"Live gateway frames\" data-sandbox-api=\"/api/v10\"><div class=\"panel-resizer\" id=\"panel-resizer\" role=\"separator\" aria-orientation=\"vertical\" aria-controls=\"panel\" aria-label=\"Resize the panel\" aria-valuemin=\"320\" aria-valuemax=\"1400\" aria-valuenow=\"440\" tabindex=\"0\"></div><header class=\"panel-head\"><h2 class=\"panel-title\">Live frames</h2>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -42,7 +42,7 @@ func panel(c chrome) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<div id=\"conn-state\" class=\"conn-state script-only\" data-kind=\"idle\" role=\"status\" aria-live=\"polite\"><span class=\"conn-dot\" aria-hidden=\"true\"></span> <span class=\"conn-text\">Not connected</span></div><button type=\"button\" id=\"panel-collapse\" class=\"icon-button panel-collapse script-only\" aria-expanded=\"true\" aria-controls=\"panel-body\" aria-label=\"Hide the panel\" title=\"Hide the panel\"><span aria-hidden=\"true\" class=\"panel-collapse-icon\">⟩</span></button></header><div id=\"panel-body\" class=\"panel-body\"><noscript><p class=\"panel-note\">The live panel needs JavaScript. The lessons read fine without it.</p></noscript><div class=\"panel-source script-only\"><label class=\"visually-hidden\" for=\"stream-select\">Stream</label> <select id=\"stream-select\" class=\"panel-select stream-select\"></select> <button type=\"button\" id=\"connect-open\" class=\"button button-small\">Connect…</button> <button type=\"button\" id=\"disconnect\" class=\"button button-small\">Disconnect</button> <a id=\"export-link\" class=\"button button-small\" href=\"/panel/export?stream=inspector\" download>Export</a></div><p id=\"conn-detail\" class=\"conn-detail script-only\" hidden></p><div id=\"bot-notice\" class=\"bot-notice script-only\" role=\"status\" hidden><span class=\"bot-notice-dot\" aria-hidden=\"true\"></span> <span id=\"bot-notice-text\" class=\"bot-notice-text\"></span> <button type=\"button\" id=\"bot-notice-watch\" class=\"button button-small\">Watch it</button> <button type=\"button\" id=\"bot-notice-dismiss\" class=\"icon-button bot-notice-dismiss\" aria-label=\"Dismiss\">✕</button></div><figure id=\"hb-chart\" class=\"hb-chart script-only\" aria-label=\"Heartbeat timeline\"><figcaption class=\"hb-caption\"><span class=\"hb-title\">Heartbeats</span> <span id=\"hb-summary\" class=\"hb-summary\">waiting for Hello…</span></figcaption></figure>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<div id=\"conn-state\" class=\"conn-state script-only\" data-kind=\"idle\" role=\"status\" aria-live=\"polite\"><span class=\"conn-dot\" aria-hidden=\"true\"></span> <span class=\"conn-text\">Not connected</span></div><button type=\"button\" id=\"panel-collapse\" class=\"icon-button panel-collapse script-only\" aria-expanded=\"true\" aria-controls=\"panel-body\" aria-label=\"Hide the panel\" title=\"Hide the panel\"><span aria-hidden=\"true\" class=\"panel-collapse-icon\">⟩</span></button></header><div id=\"panel-body\" class=\"panel-body\"><noscript><p class=\"panel-note\">The live panel needs JavaScript. The lessons read fine without it.</p></noscript><div class=\"panel-source script-only\"><label class=\"visually-hidden\" for=\"stream-select\">Stream</label> <select id=\"stream-select\" class=\"panel-select stream-select\"></select> <button type=\"button\" id=\"connect-open\" class=\"button button-small\">Connect…</button> <button type=\"button\" id=\"join-open\" class=\"button button-small\" aria-haspopup=\"dialog\">Connect your bot</button> <button type=\"button\" id=\"disconnect\" class=\"button button-small\">Disconnect</button> <a id=\"export-link\" class=\"button button-small\" href=\"/panel/export?stream=inspector\" download>Export</a></div><p id=\"conn-detail\" class=\"conn-detail script-only\" hidden></p><div id=\"bot-notice\" class=\"bot-notice script-only\" role=\"status\" hidden><span class=\"bot-notice-dot\" aria-hidden=\"true\"></span> <span id=\"bot-notice-text\" class=\"bot-notice-text\"></span> <button type=\"button\" id=\"bot-notice-watch\" class=\"button button-small\">Watch it</button> <button type=\"button\" id=\"bot-notice-dismiss\" class=\"icon-button bot-notice-dismiss\" aria-label=\"Dismiss\">✕</button></div><figure id=\"hb-chart\" class=\"hb-chart script-only\" aria-label=\"Heartbeat timeline\"><figcaption class=\"hb-caption\"><span class=\"hb-title\">Heartbeats</span> <span id=\"hb-summary\" class=\"hb-summary\">waiting for Hello…</span></figcaption></figure>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -103,7 +103,7 @@ func panelToolbar(c chrome) templ.Component {
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(int(op.Op)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 70, Col: 44}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 71, Col: 44}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 			if templ_7745c5c3_Err != nil {
@@ -116,7 +116,7 @@ func panelToolbar(c chrome) templ.Component {
 			var templ_7745c5c3_Var4 string
 			templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(int(op.Op)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 70, Col: 73}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 71, Col: 73}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 			if templ_7745c5c3_Err != nil {
@@ -129,7 +129,7 @@ func panelToolbar(c chrome) templ.Component {
 			var templ_7745c5c3_Var5 string
 			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(op.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 70, Col: 85}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 71, Col: 85}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 			if templ_7745c5c3_Err != nil {
@@ -152,7 +152,7 @@ func panelToolbar(c chrome) templ.Component {
 			var templ_7745c5c3_Var6 string
 			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(e.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 77, Col: 26}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 78, Col: 26}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 			if templ_7745c5c3_Err != nil {
@@ -193,7 +193,7 @@ func connectDialog(c chrome) templ.Component {
 			templ_7745c5c3_Var7 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<dialog id=\"connect-dialog\" class=\"dialog connect-dialog\" aria-labelledby=\"connect-title\"><form id=\"connect-form\" class=\"connect-form\" method=\"dialog\"><h2 id=\"connect-title\">Connect the panel</h2><div class=\"connect-tabs\" role=\"tablist\" aria-label=\"What to watch\"><button type=\"button\" role=\"tab\" class=\"connect-tab\" id=\"tab-sandbox\" aria-controls=\"pane-sandbox\" aria-selected=\"true\">Sandbox</button> <button type=\"button\" role=\"tab\" class=\"connect-tab\" id=\"tab-discord\" aria-controls=\"pane-discord\" aria-selected=\"false\">Real Discord</button> <button type=\"button\" role=\"tab\" class=\"connect-tab\" id=\"tab-bot\" aria-controls=\"pane-bot\" aria-selected=\"false\">A bot on the sandbox</button> <button type=\"button\" role=\"tab\" class=\"connect-tab\" id=\"tab-recording\" aria-controls=\"pane-recording\" aria-selected=\"false\">Open a recording</button></div><section id=\"pane-sandbox\" class=\"connect-pane\" role=\"tabpanel\" aria-labelledby=\"tab-sandbox\"><p>The sandbox is a local Discord inside this program: no token, no account, nothing leaves your machine. The panel logs in to it as a bot and shows every frame.</p></section><section id=\"pane-discord\" class=\"connect-pane\" role=\"tabpanel\" aria-labelledby=\"tab-discord\" hidden><p>Log in to the real Discord gateway with your bot's token. The token goes once to this server on your own machine, which keeps it in memory only: it is never shown, logged or saved, and every frame shows a marker in its place.</p><label class=\"field-label\" for=\"token-input\">Bot token</label> <input id=\"token-input\" class=\"panel-input token-input\" type=\"password\" autocomplete=\"off\" spellcheck=\"false\" placeholder=\"Paste the token from the Developer Portal\"></section><section id=\"pane-bot\" class=\"connect-pane\" role=\"tabpanel\" aria-labelledby=\"tab-bot\" hidden><p>Watch the frames of another bot connected to the sandbox (your discord.py, discordgo or discord.js bot). Point the bot's API base at <code id=\"sandbox-api-url\">/api/v10</code> and it appears here.</p><ul id=\"bot-list\" class=\"bot-list\"></ul><p id=\"bot-empty\" class=\"panel-note\">No other bot is connected to the sandbox yet.</p></section><section id=\"pane-recording\" class=\"connect-pane\" role=\"tabpanel\" aria-labelledby=\"tab-recording\" hidden><p>Open an NDJSON file exported from this panel or written by <code>gatewaytour watch --json</code>.</p><label class=\"field-label\" for=\"recording-input\">Recording</label> <input id=\"recording-input\" class=\"recording-input\" type=\"file\" accept=\".ndjson,.jsonl,.json,application/x-ndjson\"></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<dialog id=\"connect-dialog\" class=\"dialog connect-dialog\" aria-labelledby=\"connect-title\"><form id=\"connect-form\" class=\"connect-form\" method=\"dialog\"><h2 id=\"connect-title\">Connect the panel</h2><div class=\"connect-tabs\" role=\"tablist\" aria-label=\"What to watch\"><button type=\"button\" role=\"tab\" class=\"connect-tab\" id=\"tab-sandbox\" aria-controls=\"pane-sandbox\" aria-selected=\"true\">Sandbox</button> <button type=\"button\" role=\"tab\" class=\"connect-tab\" id=\"tab-discord\" aria-controls=\"pane-discord\" aria-selected=\"false\">Real Discord</button> <button type=\"button\" role=\"tab\" class=\"connect-tab\" id=\"tab-bot\" aria-controls=\"pane-bot\" aria-selected=\"false\">A bot on the sandbox</button> <button type=\"button\" role=\"tab\" class=\"connect-tab\" id=\"tab-recording\" aria-controls=\"pane-recording\" aria-selected=\"false\">Open a recording</button></div><section id=\"pane-sandbox\" class=\"connect-pane\" role=\"tabpanel\" aria-labelledby=\"tab-sandbox\"><p>The sandbox is a local Discord inside this program: no token, no account, nothing leaves your machine. The panel logs in to it as a bot and shows every frame.</p></section><section id=\"pane-discord\" class=\"connect-pane\" role=\"tabpanel\" aria-labelledby=\"tab-discord\" hidden><p>Log in to the real Discord gateway with your bot's token. The token goes once to this server on your own machine, which keeps it in memory only: it is never shown, logged or saved, and every frame shows a marker in its place.</p><label class=\"field-label\" for=\"token-input\">Bot token</label> <input id=\"token-input\" class=\"panel-input token-input\" type=\"password\" autocomplete=\"off\" spellcheck=\"false\" placeholder=\"Paste the token from the Developer Portal\"></section><section id=\"pane-bot\" class=\"connect-pane\" role=\"tabpanel\" aria-labelledby=\"tab-bot\" hidden><p>Watch the frames of another bot connected to the sandbox (your discord.py, discordgo or discord.js bot). Point the bot's API base at <code id=\"sandbox-api-url\">/api/v10</code>, log in with the token <code id=\"sandbox-token\">…</code>, and it appears here. <button type=\"button\" class=\"button-link\" data-open-join>How to point each library at the sandbox</button></p><ul id=\"bot-list\" class=\"bot-list\"></ul><p id=\"bot-empty\" class=\"panel-note\">No other bot is connected to the sandbox yet.</p></section><section id=\"pane-recording\" class=\"connect-pane\" role=\"tabpanel\" aria-labelledby=\"tab-recording\" hidden><p>Open an NDJSON file exported from this panel or written by <code>gatewaytour watch --json</code>.</p><label class=\"field-label\" for=\"recording-input\">Recording</label> <input id=\"recording-input\" class=\"recording-input\" type=\"file\" accept=\".ndjson,.jsonl,.json,application/x-ndjson\"></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -245,7 +245,7 @@ func intentChoices(c chrome) templ.Component {
 			var templ_7745c5c3_Var9 string
 			templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(in.Note)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 133, Col: 41}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 134, Col: 41}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
 			if templ_7745c5c3_Err != nil {
@@ -258,7 +258,7 @@ func intentChoices(c chrome) templ.Component {
 			var templ_7745c5c3_Var10 string
 			templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(in.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 134, Col: 57}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 135, Col: 57}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
 			if templ_7745c5c3_Err != nil {
@@ -271,7 +271,7 @@ func intentChoices(c chrome) templ.Component {
 			var templ_7745c5c3_Var11 string
 			templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.FormatBool(in.Privileged))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 134, Col: 111}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 135, Col: 111}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 			if templ_7745c5c3_Err != nil {
@@ -284,7 +284,7 @@ func intentChoices(c chrome) templ.Component {
 			var templ_7745c5c3_Var12 string
 			templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs(in.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 135, Col: 40}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 136, Col: 40}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
 			if templ_7745c5c3_Err != nil {
@@ -318,7 +318,7 @@ func intentChoices(c chrome) templ.Component {
 				var templ_7745c5c3_Var13 string
 				templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(in.Name)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 146, Col: 19}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 147, Col: 19}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 				if templ_7745c5c3_Err != nil {
@@ -331,7 +331,7 @@ func intentChoices(c chrome) templ.Component {
 				var templ_7745c5c3_Var14 string
 				templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(in.Note)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 147, Col: 19}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 148, Col: 19}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
 				if templ_7745c5c3_Err != nil {

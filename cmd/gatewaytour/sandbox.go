@@ -17,6 +17,7 @@ import (
 
 	"gatewaytour/inspector/gateway"
 	"gatewaytour/inspector/sandbox"
+	"gatewaytour/web"
 )
 
 // privilegedFlag reads which privileged intents the sandbox app has
@@ -102,12 +103,16 @@ func runSandbox(args []string, stdout, stderr io.Writer) int {
 	defer sb.Close()
 	listener, err := net.Listen("tcp", *addr)
 	if err != nil {
+		if sentence, ok := busyPortSentence(*addr, err); ok {
+			fmt.Fprintln(stderr, "gatewaytour sandbox: "+sentence)
+			return 1
+		}
 		log.Error("cannot listen", "addr", *addr, "err", err)
 		return 1
 	}
 	warnIfExposed(stderr, *addr)
 	base := strings.TrimSuffix(browserURL(listener.Addr()), "/")
-	fmt.Fprintf(stdout, "The sandbox, a local Discord, is serving at %s\n\n%s\n", base, sandbox.Recipe(base))
+	fmt.Fprintf(stdout, "The sandbox, a local Discord, is serving at %s\n\n%s\n", base, web.JoinRecipe(base))
 	return serveUntilDone(ctx, listener, sb.Handler(), log, stderr)
 }
 

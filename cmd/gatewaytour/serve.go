@@ -67,6 +67,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// need the server's own address, known once the port is.
 	listener, err := net.Listen("tcp", *addr)
 	if err != nil {
+		if sentence, ok := busyPortSentence(*addr, err); ok {
+			fmt.Fprintln(stderr, "gatewaytour: "+sentence)
+			return 1
+		}
 		log.Error("cannot listen", "addr", *addr, "err", err)
 		return 1
 	}
@@ -100,7 +104,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	site.Mount("/sandbox/demobot", demo.Handler())
 
 	fmt.Fprintf(stdout, "gatewaytour is serving the course at %s\n", url)
-	fmt.Fprintf(stdout, "The sandbox (a local Discord) is at %sapi/v10 — run \"gatewaytour sandbox -h\" for its flags.\n", url)
+	fmt.Fprintf(stdout, "The sandbox, a local Discord, is on the same port; to watch your own bot in the panel, point it there:\n\n%s\n",
+		web.JoinRecipe(strings.TrimSuffix(url, "/")))
 
 	if *open {
 		if err := openBrowser(url); err != nil {

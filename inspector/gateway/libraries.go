@@ -36,3 +36,15 @@ const discordgoSnippet = `    discordgo.EndpointAPI = "{BASE}/api/v9/"
     discordgo.EndpointApplications = discordgo.EndpointAPI + "applications"
     discordgo.EndpointWebhooks = discordgo.EndpointAPI + "webhooks/"
 `
+
+// DiscordJSSnippet returns the line that points discord.js (v14) at a server
+// speaking Discord's paths at base. discord.js takes its REST base as a
+// client option (rest.api, to which it adds /v10) and asks GET /gateway/bot
+// for the gateway, so the REST base is all it needs. Indented like
+// LibrarySnippets' lines.
+func DiscordJSSnippet(base string) string {
+	return strings.ReplaceAll(discordJSSnippet, "{BASE}", strings.TrimRight(base, "/"))
+}
+
+const discordJSSnippet = `    const client = new Client({ intents, rest: { api: "{BASE}/api" } });
+`

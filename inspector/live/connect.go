@@ -28,6 +28,9 @@ type connection struct {
 
 	mu        sync.Mutex
 	lastClose *inspector.Close // the last close frame the server sent
+
+	// held keeps an attempt's frames and states until READY (attempt.go).
+	held held
 }
 
 // EnsureSandbox connects the inspector to the sandbox with every intent
@@ -125,51 +128,67 @@ func (h *Hub) Disconnect() error {
 	return nil
 }
 
-// stopConnection stops the current client, if any, and waits for it. The
-// caller holds connectMu.
+// stopConnection stops the current client and any attempt, and waits for
+// them. It reports whether a current client was stopped. The caller holds
+// connectMu.
 func (h *Hub) stopConnection() bool {
+	h.stopAttempt()
 	c := h.conn
 	if c == nil {
 		return false
 	}
 	h.conn = nil
-	c.retired.Store(true)
-	c.cancel()
-	<-c.done
+	c.stop()
 	return true
 }
 
+// stop ends the client on purpose and waits for its goroutine.
+func (c *connection) stop() {
+	c.retired.Store(true)
+	c.cancel()
+	<-c.done
+}
+
 // start replaces the current connection with a new client. The caller
-// holds connectMu and has checked the token.
+// holds connectMu and has checked the token. While the current connection
+// is logged in, the new one is an attempt: the stream stays with the
+// current one until the attempt's READY, and a failed attempt leaves it
+// untouched (attempt.go).
 func (h *Hub) start(target string, intents gateway.Intents, cfg client.Config) {
-	h.stopConnection()
+	h.stopAttempt()
+	attempt := h.conn != nil && h.inspector.currentState().Kind == StateIdentified
+	if !attempt {
+		h.stopConnection()
+	}
 	h.conns++
 	token := cfg.Token
 	c := &connection{target: target, intents: intents, done: make(chan struct{}), scrub: func(s string) string {
 		return strings.ReplaceAll(s, token, inspector.RedactedToken)
 	}}
+	c.held.on, c.held.id = attempt, h.conns
 	cfg.Intents = intents
 	cfg.Compress = client.CompressZlibStream
 	cfg.ConnPrefix = fmt.Sprintf("inspector.%d", h.conns)
 	cfg.Logger = h.log.With("stream", inspectorID, "target", target)
 	cfg.Sink = func(f gateway.WireFrame) {
-		rec := h.inspector.ingest(f)
-		if rec.Close != nil && f.Dir == gateway.Recv {
-			c.mu.Lock()
-			cl := *rec.Close
-			c.lastClose = &cl
-			c.mu.Unlock()
+		if !c.hold(f) {
+			h.record(c, f)
 		}
 	}
 	cfg.OnState = func(s client.State) { h.clientState(c, s) }
 	h.connected.Store(true)
-	h.inspector.setLabel(inspectorLabel(target))
-	h.inspector.setState(State{Kind: StateConnecting, Target: target, Intents: intents.Names(), Detail: "Connecting to " + targetName(target) + "."})
 	h.log.Info("inspector connecting", "target", target, "intents", intents.String())
+	if attempt {
+		h.pending = c
+		h.setAttempt(&Attempt{ID: h.conns, Target: target, Kind: AttemptConnecting, Detail: attemptConnecting(target)})
+	} else {
+		h.conn = c
+		h.inspector.setLabel(inspectorLabel(target))
+		h.inspector.setState(State{Kind: StateConnecting, Target: target, Intents: intents.Names(), Detail: "Connecting to " + targetName(target) + "."})
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
-	h.conn = c
 	go func() {
 		defer close(c.done)
 		defer cancel()
@@ -191,6 +210,17 @@ func (h *Hub) start(target string, intents gateway.Intents, cfg client.Config) {
 		}
 		_ = cl.Run(ctx) // its end is reported through OnState
 	}()
+}
+
+// record annotates one of c's frames into the inspector stream.
+func (h *Hub) record(c *connection, f gateway.WireFrame) {
+	rec := h.inspector.ingest(f)
+	if rec.Close != nil && f.Dir == gateway.Recv {
+		c.mu.Lock()
+		cl := *rec.Close
+		c.lastClose = &cl
+		c.mu.Unlock()
+	}
 }
 
 func inspectorLabel(target string) string {

@@ -117,6 +117,12 @@ func TestTokenNeverLeaks(t *testing.T) {
 	}
 	in, _ := h.Stream("inspector")
 	waitState(t, in, StateIdentified)
+	// Stopped first, the connection to Discord takes the stream at once, so
+	// its Identify and 4004 are on the record (an attempt made while the
+	// sandbox is live keeps them out: attempt_test.go).
+	if err := h.Disconnect(); err != nil {
+		t.Fatal(err)
+	}
 	if err := h.ConnectDiscord(wrongToken, gateway.AllIntents); err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +174,7 @@ func TestConnectDiscordUnreachableIsExplained(t *testing.T) {
 	}
 	in, _ := h.Stream("inspector")
 	st := waitState(t, in, StateStopped)
-	if !strings.Contains(st.Detail, "GET /gateway") || strings.Contains(st.Detail, wrongToken) {
-		t.Errorf("detail %q should say the gateway could not be found", st.Detail)
+	if !strings.Contains(st.Detail, "127.0.0.1 could not be reached from this machine: check your connection") || strings.Contains(st.Detail, wrongToken) {
+		t.Errorf("detail %q should say the server could not be reached", st.Detail)
 	}
 }

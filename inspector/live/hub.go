@@ -78,6 +78,7 @@ type Hub struct {
 	// connection only starts once the previous one has fully stopped.
 	connectMu sync.Mutex
 	conn      *connection // the inspector's current client, nil when none
+	pending   *connection // a client tried while conn keeps the stream (attempt.go)
 	conns     int         // clients started so far, to name connections
 	connected atomic.Bool // something was connected at least once
 

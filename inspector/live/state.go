@@ -18,9 +18,15 @@ import (
 // clientState turns one of the client's state changes into the inspector
 // stream's State.
 func (h *Hub) clientState(c *connection, s client.State) {
-	if c.retired.Load() {
+	if c.retired.Load() || h.holdState(c, s) {
 		return
 	}
+	h.applyState(c, s)
+}
+
+// applyState writes one of the current client's state changes into the
+// stream's State.
+func (h *Hub) applyState(c *connection, s client.State) {
 	where := targetName(c.target)
 	h.inspector.updateState(func(st *State) bool {
 		st.Target, st.Intents = c.target, c.intents.Names()
@@ -58,6 +64,9 @@ func (h *Hub) clientState(c *connection, s client.State) {
 				st.Detail = "Stopped."
 				if s.Err != nil && !errors.Is(s.Err, context.Canceled) {
 					st.Detail = "Stopped: " + c.scrub(s.Err.Error())
+					if why, ok := unreachable(s.Err, h.targetHost(c.target)); ok {
+						st.Detail = "Stopped: " + why
+					}
 				}
 			}
 		default:

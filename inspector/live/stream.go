@@ -57,6 +57,9 @@ type State struct {
 	// Close is the last close, with its meaning and fix.
 	Close     *inspector.Close `json:"close,omitempty"`
 	SessionID string           `json:"session_id,omitempty"`
+	// Attempt is a connection being tried, or that failed, while this
+	// one kept the stream (see attempt.go).
+	Attempt *Attempt `json:"attempt,omitempty"`
 }
 
 func (st State) clone() State {
@@ -64,6 +67,10 @@ func (st State) clone() State {
 	if st.Close != nil {
 		c := *st.Close
 		st.Close = &c
+	}
+	if st.Attempt != nil {
+		a := *st.Attempt
+		st.Attempt = &a
 	}
 	return st
 }

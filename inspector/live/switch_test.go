@@ -28,7 +28,12 @@ func TestSwitchingKeepsOneInspectorStream(t *testing.T) {
 	if err := h.ConnectDiscord(sandbox.Token, gateway.IntentGuilds); err != nil {
 		t.Fatal(err)
 	}
-	second := waitState(t, in, StateIdentified)
+	// The sandbox keeps the stream until the new connection's READY.
+	var second State
+	waitFor(t, "the switch to Discord", func() bool {
+		second = in.Info().State
+		return second.Kind == StateIdentified && second.Target == TargetDiscord
+	})
 	if second.Target != TargetDiscord || second.SessionID == first.SessionID {
 		t.Fatalf("after switching: state %+v (was %+v)", second, first)
 	}
