@@ -493,6 +493,9 @@ window.GatewayTourGuild = (() => {
   P.on("ready", () => {
     if (!$("guild-view")) return;
     list.init();
+    // The phone's view tabs (nav.js) show the panel column: Guild opens it on the guild.
+    $("view-guild")?.addEventListener("click", () => showTab(true));
+    $("view-frames")?.addEventListener("click", () => showTab(false));
     $("panel-tab-frames").addEventListener("click", () => showTab(false));
     $("panel-tab-guild").addEventListener("click", () => showTab(true));
     for (const id of ["panel-tab-frames", "panel-tab-guild"]) {

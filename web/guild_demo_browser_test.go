@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -28,6 +29,14 @@ func TestGuildDemoBot(t *testing.T) {
 	b.waitTrue(t, "the picker chose /hello", `document.querySelector("#guild-input").value.startsWith("/hello")`)
 	b.do(t, "press Enter", chromedp.KeyEvent(kb.Enter))
 	b.waitTrue(t, "the demo bot's greeting, in bold, with its buttons", `[...document.querySelectorAll(".gmsg")].some((m) => m.querySelector("strong")?.textContent === "ada" && m.textContent.includes("built-in demo bot") && m.querySelectorAll(".gbutton").length === 2)`)
+	if source, err := os.ReadFile(axePath(t)); err == nil {
+		checkAxe(t, b, string(source), "guild view with the demo bot's buttons")
+		b.do(t, "open the note modal", chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll(".gbutton")].find((x) => x.textContent === "Tell me something")`)))
+		b.waitTrue(t, "the modal is open", `document.querySelector("#guild-modal").open`)
+		checkAxe(t, b, string(source), "guild view with a modal open")
+		b.do(t, "close it with Escape", chromedp.KeyEvent(kb.Escape))
+		b.waitTrue(t, "the modal closed", `!document.querySelector("#guild-modal").open`)
+	}
 	b.do(t, "roll a die", chromedp.Focus(chromedp.CSS("#guild-input")), chromedp.KeyEvent("/roll sides:20"), chromedp.KeyEvent(kb.Enter))
 	b.waitTrue(t, "the bot thinks first", `[...document.querySelectorAll(".gmsg-thinking")].some((e) => e.textContent.includes("is thinking"))`)
 	b.waitTrue(t, "then the roll replaces the thinking", `[...document.querySelectorAll(".gmsg")].some((m) => m.textContent.includes("(1–20)")) && document.querySelectorAll(".gmsg-thinking").length === 0`)

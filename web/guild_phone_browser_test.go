@@ -19,7 +19,12 @@ func TestGuildEmbedsReactionsAndEditsOnAPhone(t *testing.T) {
 	p := newPanelServer(t, panelCourse(t))
 	b := newBrowser(t)
 	b.do(t, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
-	openGuild(t, b, p)
+	mountDemoSwitch(p)
+	b.do(t, "open a lesson", chromedp.Navigate(p.ts.URL+"/lessons/first"))
+	b.waitTrue(t, "the lesson is shown alone", `document.querySelector("#view-guild") && getComputedStyle(document.querySelector("#panel")).display === "none"`)
+	b.do(t, "the phone's Guild tab", chromedp.Click(chromedp.CSS("#view-guild")))
+	b.waitTrue(t, "the guild fills the screen", `getComputedStyle(document.querySelector(".lesson")).display === "none" && !document.querySelector("#guild-view").hidden`)
+	b.waitTrue(t, "channels are listed", `document.querySelectorAll(".guild-chan").length > 3`)
 
 	embed := `{"embeds":[{"title":"Weather **today**","description":"Sunny with ||a chance|| of rain","color":16711680,
 		"fields":[{"name":"High","value":"21 °C","inline":true},{"name":"Low","value":"12 °C","inline":true},{"name":"Note","value":"bring a hat"}],

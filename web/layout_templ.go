@@ -425,7 +425,7 @@ func viewTabs() templ.Component {
 			templ_7745c5c3_Var20 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "<nav class=\"view-tabs script-only\" aria-label=\"Views\"><div class=\"view-tablist\" role=\"tablist\" aria-label=\"Show\"><button type=\"button\" role=\"tab\" class=\"view-tab\" id=\"view-lesson\" data-view=\"lesson\" aria-controls=\"main\" aria-selected=\"true\">Lesson</button> <button type=\"button\" role=\"tab\" class=\"view-tab\" id=\"view-frames\" data-view=\"frames\" aria-controls=\"panel\" aria-selected=\"false\" tabindex=\"-1\">Frames</button></div></nav>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "<nav class=\"view-tabs script-only\" aria-label=\"Views\"><div class=\"view-tablist\" role=\"tablist\" aria-label=\"Show\"><button type=\"button\" role=\"tab\" class=\"view-tab\" id=\"view-lesson\" data-view=\"lesson\" aria-controls=\"main\" aria-selected=\"true\">Lesson</button> <button type=\"button\" role=\"tab\" class=\"view-tab\" id=\"view-frames\" data-view=\"frames\" aria-controls=\"panel\" aria-selected=\"false\" tabindex=\"-1\">Frames</button> <button type=\"button\" role=\"tab\" class=\"view-tab\" id=\"view-guild\" data-view=\"guild\" aria-controls=\"guild-view\" aria-selected=\"false\" tabindex=\"-1\">Guild</button></div></nav>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
