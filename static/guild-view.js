@@ -322,35 +322,9 @@ window.GatewayTourGuild = (() => {
       side.append(ul);
     }
   }
+  // The member list is drawn by guild-members.js.
   function drawMembers() {
-    const box = $("guild-members");
-    box.replaceChildren();
-    const g = guildOf(state.current) || state.guilds[0];
-    if (!g) return;
-    const sorted = [...g.members].sort((a, b) => name(a.user, a, g).name.localeCompare(name(b.user, b, g).name));
-    const groups = [["Online", sorted.filter((m) => (state.presence.get(m.user.id) || "offline") !== "offline")],
-      ["Offline", sorted.filter((m) => (state.presence.get(m.user.id) || "offline") === "offline")]];
-    for (const [title, members] of groups) {
-      box.append(el("h4", null, title + " — " + members.length));
-      const ul = el("ul");
-      for (const m of members.slice(0, 200)) {
-        const status = state.presence.get(m.user.id) || "offline";
-        const li = el("li", "guild-member " + status);
-        const dot = el("span", "dot " + status);
-        dot.setAttribute("aria-hidden", "true");
-        const who = name(m.user, m, g);
-        const n = el("span", null, who.name);
-        if (who.color) n.style.color = R.hex(who.color);
-        li.append(dot, n);
-        if (m.user.bot) li.append(el("span", "gmsg-bot", "BOT"));
-        const roles = (m.roles || []).map((id) => g.roles.find((r) => r.id === id)?.name).filter(Boolean);
-        li.title = status + (roles.length ? " · " + roles.join(", ") : "");
-        li.append(el("span", "visually-hidden", ", " + status + (roles.length ? ", roles " + roles.join(", ") : "")));
-        ul.append(li);
-      }
-      if (members.length > 200) ul.append(el("li", "guild-member", "…and " + (members.length - 200) + " more"));
-      box.append(ul);
-    }
+    G.drawMembers?.();
   }
   function drawAs() {
     const sel = $("guild-as");
@@ -536,6 +510,6 @@ window.GatewayTourGuild = (() => {
   });
   P.on("streams", drawNoBot);
 
-  const G = { state, api, hooks, open, put, list, showTab, connect, userName, renderCtx, guildOf };
+  const G = { state, api, hooks, open, put, list, showTab, connect, userName, renderCtx, guildOf, name, notice: null };
   return G;
 })();

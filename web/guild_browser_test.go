@@ -98,6 +98,13 @@ func TestGuildViewRendersMarkdownAndNeverRunsContent(t *testing.T) {
 	}
 	b.do(t, "reveal the spoiler with the keyboard", chromedp.Focus(chromedp.CSS(".md-spoiler")), chromedp.KeyEvent(kb.Enter))
 	b.waitTrue(t, "the spoiler is shown", `document.querySelector(".md-spoiler").getAttribute("aria-expanded") === "true"`)
+	b.do(t, "show the members", chromedp.Click(chromedp.CSS("#guild-members-toggle")))
+	b.waitTrue(t, "members are listed with their presence", `document.querySelectorAll("#guild-members .guild-member .dot").length > 3`)
+	b.do(t, "invite someone", chromedp.Focus(chromedp.CSS("#guild-invite-name")), chromedp.KeyEvent("newbie"), chromedp.KeyEvent(kb.Enter))
+	newbie := `[...document.querySelectorAll("#guild-members .guild-member")].find((li) => li.textContent.includes("newbie"))`
+	b.waitTrue(t, "they joined", newbie)
+	b.do(t, "make them leave", chromedp.Click(chromedp.JSPath(newbie+`.querySelector(".guild-leave")`)))
+	b.waitTrue(t, "they left", `!`+newbie)
 	b.screenshot(t, "guild-markdown")
 	if p := b.consoleProblems(); len(p) > 0 {
 		t.Errorf("console problems: %s", strings.Join(p, "\n"))
