@@ -8,12 +8,7 @@
   const G = window.GatewayTourGuild;
   const S = () => window.GatewayTourGuildStrip;
   const $ = (id) => document.getElementById(id);
-  const el = (tag, className, text) => {
-    const e = document.createElement(tag);
-    if (className) e.className = className;
-    if (text != null) e.textContent = text;
-    return e;
-  };
+  const el = window.GatewayTourPanel.el; // createElement with a class and textContent
   const TYPES = { 3: "string", 4: "integer", 5: "boolean", 6: "user", 7: "channel", 8: "role", 9: "mentionable", 10: "number", 11: "attachment" };
   let replyTo = null;
   let editing = null;

@@ -14,12 +14,7 @@
 window.GatewayTourMarkdown = (() => {
   const MAX_DEPTH = 12; // nesting beyond this is shown as text: hostile input cannot recurse forever
 
-  function el(tag, className, text) {
-    const e = document.createElement(tag);
-    if (className) e.className = className;
-    if (text != null) e.textContent = text;
-    return e;
-  }
+  const el = window.GatewayTourPanel.el; // createElement with a class and textContent
 
   // ctx resolves mentions: user(id) → name, role(id) → {name, color},
   // channel(id) → name. Each may return undefined for an unknown id.

@@ -7,12 +7,7 @@
   const G = window.GatewayTourGuild;
   const R = window.GatewayTourGuildRender;
   const $ = (id) => document.getElementById(id);
-  const el = (tag, className, text) => {
-    const e = document.createElement(tag);
-    if (className) e.className = className;
-    if (text != null) e.textContent = text;
-    return e;
-  };
+  const el = window.GatewayTourPanel.el; // createElement with a class and textContent
   const state = G.state;
   const name = G.name;
   const guildOf = G.guildOf;

@@ -6,12 +6,7 @@
 
 window.GatewayTourGuildRender = (() => {
   const MD = window.GatewayTourMarkdown;
-  const el = (tag, className, text) => {
-    const e = document.createElement(tag);
-    if (className) e.className = className;
-    if (text != null) e.textContent = text;
-    return e;
-  };
+  const el = window.GatewayTourPanel.el; // createElement with a class and textContent
   const hex = (n) => "#" + (n >>> 0).toString(16).padStart(6, "0").slice(-6);
 
   const clock = new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit" });

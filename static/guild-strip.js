@@ -8,12 +8,7 @@ window.GatewayTourGuildStrip = (() => {
   const P = window.GatewayTourPanel;
   const G = window.GatewayTourGuild;
   const $ = (id) => document.getElementById(id);
-  const el = (tag, className, text) => {
-    const e = document.createElement(tag);
-    if (className) e.className = className;
-    if (text != null) e.textContent = text;
-    return e;
-  };
+  const el = window.GatewayTourPanel.el; // createElement with a class and textContent
   const WINDOW_MS = 5000; // how long after an action its consequences are collected
   const MAX_ITEMS = 40;
   const MAX_STREAMS = 4;

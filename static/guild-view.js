@@ -10,12 +10,7 @@ window.GatewayTourGuild = (() => {
   const P = window.GatewayTourPanel;
   const R = window.GatewayTourGuildRender;
   const $ = (id) => document.getElementById(id);
-  const el = (tag, className, text) => {
-    const e = document.createElement(tag);
-    if (className) e.className = className;
-    if (text != null) e.textContent = text;
-    return e;
-  };
+  const el = window.GatewayTourPanel.el; // createElement with a class and textContent
   const MAX_PER_CHANNEL = 20000; // beyond this the oldest leave the page (the sandbox keeps its own history)
 
   const state = {
@@ -404,42 +399,8 @@ window.GatewayTourGuild = (() => {
     list.invalidate();
   }
 
-  // ── no bot: how to connect one ────────────────────────────────────────
-  let recipe = null;
-  // drawNoBot says how to connect a bot while none of the learner's own is
-  // on the sandbox (the built-in demo bot does not count: it steps away as
-  // soon as another bot logs in).
-  async function drawNoBot() {
-    const live = (P.state.streams || []).filter((s) => s.kind === "sandbox-bot" && !["closed", "stopped"].includes(s.state?.kind));
-    const own = live.filter((s) => !/^demobot /.test(s.label || ""));
-    state.bots = live.length;
-    const box = $("guild-nobot");
-    box.hidden = own.length > 0;
-    const summary = live.length > own.length
-      ? "The built-in demo bot is answering /hello and /roll. Connect your own bot to take over:"
-      : "No bot is connected to the sandbox yet: how to connect one";
-    if (box.hidden) return;
-    const toggle = () => !$("guild-view").hidden && G.drawDemoToggle?.(box);
-    if (box.childElementCount) {
-      box.querySelector("summary").textContent = summary;
-      toggle();
-      return;
-    }
-    const details = el("details");
-    details.open = live.length === 0 && !narrow();
-    details.append(el("summary", null, summary),
-      el("p", null, "Point your bot at this sandbox and it appears here and in the frame list. The recipe (also under the panel's Connect… button) has the URL, the token and the lines for discord.py, discordgo and discord.js:"));
-    const pre = el("pre", null, "Loading the recipe…");
-    pre.tabIndex = 0;
-    details.append(pre);
-    box.append(details);
-    if (recipe == null) {
-      const r = await fetch("/sandbox/recipe", { credentials: "same-origin" }).catch(() => null);
-      recipe = r?.ok ? await r.text() : "The recipe is at /sandbox/recipe.";
-    }
-    pre.textContent = recipe;
-    toggle();
-  }
+  // How to connect a bot when none is (guild-connect.js).
+  const drawNoBot = () => G.drawNoBot?.();
 
   const narrow = () => $("panel").getBoundingClientRect().width < 544; // the stylesheet's 34rem
 
@@ -510,6 +471,6 @@ window.GatewayTourGuild = (() => {
   });
   P.on("streams", drawNoBot);
 
-  const G = { state, api, hooks, open, put, list, showTab, connect, userName, renderCtx, guildOf, name, notice: null };
+  const G = { state, api, hooks, open, put, list, showTab, connect, userName, renderCtx, guildOf, name, narrow, notice: null };
   return G;
 })();
