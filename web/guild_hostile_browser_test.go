@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
@@ -80,4 +81,36 @@ func TestGuildSelectMenus(t *testing.T) {
 	b.waitTrue(t, "the bot saw the value", `[...document.querySelectorAll(".gmsg")].some((m) => m.textContent.includes("picked: fruit=pear"))`)
 	b.do(t, "choose someone", setField(`select.gselect[aria-label="Someone"]`, grace))
 	b.waitTrue(t, "the bot saw the user", `[...document.querySelectorAll(".gmsg")].some((m) => m.textContent.includes("picked: who=`+grace+`"))`)
+}
+
+// TestGuildAutocomplete: an option with autocomplete asks the bot as the
+// member types, and offers its choices under the field.
+func TestGuildAutocomplete(t *testing.T) {
+	p := newPanelServer(t, panelCourse(t))
+	cities := []string{"Berlin", "Bern", "Paris"}
+	startDiscordgoBot(t, p, []*discordgo.ApplicationCommand{{Name: "visit", Description: "Visit a city", Options: []*discordgo.ApplicationCommandOption{
+		{Type: discordgo.ApplicationCommandOptionString, Name: "city", Description: "Where", Required: true, Autocomplete: true},
+	}}}, func(_ *discordgo.Session, i *discordgo.InteractionCreate) *discordgo.InteractionResponse {
+		if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
+			return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: &discordgo.InteractionResponseData{Content: "off to " + i.ApplicationCommandData().Options[0].StringValue()}}
+		}
+		typed := strings.ToLower(i.ApplicationCommandData().Options[0].StringValue())
+		var choices []*discordgo.ApplicationCommandOptionChoice
+		for _, c := range cities {
+			if strings.HasPrefix(strings.ToLower(c), typed) {
+				choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: c, Value: strings.ToLower(c)})
+			}
+		}
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult, Data: &discordgo.InteractionResponseData{Choices: choices}}
+	})
+	b := newBrowser(t)
+	openGuild(t, b, p)
+	b.do(t, "open #bot-commands", chromedp.Click(chromedp.CSS(`.guild-chan[data-id="`+sandbox.BotCommandsID.String()+`"]`)))
+	b.waitTrue(t, "the bot is connected", `document.querySelector("#guild-nobot").hidden`)
+	b.do(t, "type /visit", chromedp.Focus(chromedp.CSS("#guild-input")), chromedp.KeyEvent("/visit"), chromedp.KeyEvent(kb.Enter))
+	b.waitTrue(t, "its option is shown", `document.querySelector('[data-option="city"]')`)
+	b.do(t, "type the start of a city", chromedp.Focus(chromedp.CSS(`[data-option="city"]`)), chromedp.KeyEvent("be"))
+	b.waitTrue(t, "the bot's choices are offered", `[...document.querySelectorAll("#guild-options datalist option")].map((o) => o.value).join() === "berlin,bern"`)
+	b.do(t, "finish and run", chromedp.KeyEvent("rn"), chromedp.KeyEvent(kb.Enter))
+	b.waitTrue(t, "the command ran with the value", `[...document.querySelectorAll(".gmsg")].some((m) => m.textContent.includes("off to bern"))`)
 }
