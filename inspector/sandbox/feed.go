@@ -17,7 +17,8 @@ import (
 // resume. A viewer that falls behind is told so and dropped; it reconnects
 // and starts again from a fresh snapshot, which is cheaper than replaying.
 //
-//	GET  /sandbox/events?user_id=…            text/event-stream: "snapshot", then "dispatch" events
+//	GET  /sandbox/events?user_id=…            text/event-stream: "snapshot", then "dispatch" events,
+//	                                          and "interaction" (the invoker's only: answered, deferred, failed)
 //	GET  /sandbox/channels/{id}/messages      ?limit=1..500 (50), ?before=id: oldest first
 //	POST /sandbox/presence                    {"user_id","status"}: PRESENCE_UPDATE
 //	PATCH, DELETE /sandbox/messages/{id}      the member edits or deletes (actor_edit.go)
@@ -59,14 +60,19 @@ func (s *Server) feedLocked(t string, d []byte) {
 		if !s.feedVisibleLocked(v.user, where.ChannelID, where.GuildID) {
 			continue
 		}
+		v.offer(frame)
+	}
+}
+
+// offer queues a frame without waiting; a full buffer marks the viewer lost.
+func (v *feedViewer) offer(frame []byte) {
+	select {
+	case v.ch <- frame:
+	default:
 		select {
-		case v.ch <- frame:
+		case <-v.lost:
 		default:
-			select {
-			case <-v.lost:
-			default:
-				close(v.lost)
-			}
+			close(v.lost)
 		}
 	}
 }
@@ -90,6 +96,23 @@ func (s *Server) feedVisibleLocked(user, channel, guild gateway.Snowflake) bool 
 		}
 	}
 	return false
+}
+
+// feedInteraction tells the invoker's viewers how an interaction they
+// started stands once its 3 seconds are settled: the bot's response (a
+// deferral is "thinking"), its ephemeral reply, or "The application did
+// not respond". Nobody else is told: ephemeral replies are the invoker's.
+func (s *Server) feedInteraction(user gateway.Snowflake, v InteractionView) {
+	hub := &s.feed
+	hub.mu.Lock()
+	defer hub.mu.Unlock()
+	frame := feedEvent("interaction", v)
+	for viewer := range hub.viewers {
+		if viewer.user != user {
+			continue
+		}
+		viewer.offer(frame)
+	}
 }
 
 func feedEvent(name string, v any) []byte {

@@ -181,3 +181,50 @@ func TestFeedViewersAreCappedAndOtherOriginsRefused(t *testing.T) {
 		t.Fatalf("another origin's feed = %d, want 403", resp.StatusCode)
 	}
 }
+
+func TestFeedTellsOnlyTheInvokerHowTheirInteractionEnded(t *testing.T) {
+	_, ts := startSandbox(t, testConfig())
+	bot := botWithCommands(t, ts)
+	mine, _ := openFeed(t, ts, "")
+	graces, _ := openFeed(t, ts, "?user_id="+grace)
+	res := interactAsync(t, ts, `{"type":"command","name":"greet","options":{"word":"hi"}}`)
+	_, id, token := receivedInteraction(t, bot)
+	if status, body := callback(t, ts, id, token, "", `{"type":4,"data":{"content":"only you","flags":64}}`); status != 204 {
+		t.Fatalf("callback = %d %v", status, body)
+	}
+	<-res
+	ev := nextEvent(t, mine, "interaction")
+	if dig(ev, "id") != id || dig(ev, "response", "ephemeral") != true || dig(ev, "response", "message", "content") != "only you" {
+		t.Fatalf("the invoker's interaction event = %v", ev)
+	}
+	act(t, ts, "POST", "/messages", `{"content":"after"}`)
+	for {
+		e := <-graces.events
+		if e[0] == "interaction" {
+			t.Fatalf("another member was told about the interaction: %s", e[1])
+		}
+		if e[0] == "dispatch" && strings.Contains(e[1], `"after"`) {
+			break
+		}
+	}
+}
+
+// nextEvent waits for the next event of that name on the feed.
+func nextEvent(t *testing.T, fc *feedClient, name string) map[string]any {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case ev := <-fc.events:
+			if ev[0] == name {
+				var out map[string]any
+				if err := json.Unmarshal([]byte(ev[1]), &out); err != nil {
+					t.Fatal(err)
+				}
+				return out
+			}
+		case <-deadline:
+			t.Fatalf("no %s event on the feed", name)
+		}
+	}
+}
