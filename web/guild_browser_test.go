@@ -106,6 +106,14 @@ func TestGuildViewRendersMarkdownAndNeverRunsContent(t *testing.T) {
 	b.do(t, "make them leave", chromedp.Click(chromedp.JSPath(newbie+`.querySelector(".guild-leave")`)))
 	b.waitTrue(t, "they left", `!`+newbie)
 	b.screenshot(t, "guild-markdown")
+
+	// Moving to the next lesson keeps the guild open and live.
+	b.do(t, "go to the next lesson", chromedp.Click(chromedp.CSS(`.pager a[rel=next]`)))
+	b.waitTrue(t, "the next lesson is shown", `document.body.dataset.lesson === "second"`)
+	if _, err := p.sb.Post(sandbox.GeneralChannelID, sandbox.DefaultMemberID, "said during the next lesson"); err != nil {
+		t.Fatal(err)
+	}
+	b.waitTrue(t, "the guild is still open and live", `!document.querySelector("#guild-view").hidden && [...document.querySelectorAll(".gmsg-body")].some((e) => e.textContent === "said during the next lesson")`)
 	if p := b.consoleProblems(); len(p) > 0 {
 		t.Errorf("console problems: %s", strings.Join(p, "\n"))
 	}
