@@ -263,59 +263,10 @@ window.GatewayTourGuild = (() => {
   }
 
   // ── the channel list, the members, who you are ────────────────────────
+  // The channel list is drawn by guild-side.js.
   const ICON = { 0: "#", 2: "🔊", 5: "📢", 10: "🧵", 11: "🧵", 12: "🔒", 13: "🎙", 15: "💬" };
-  function chanButton(ch, label, thread) {
-    const b = el("button", "guild-chan" + (thread ? " thread" : ""));
-    b.type = "button";
-    b.dataset.id = ch.id;
-    const icon = el("span", null, ICON[ch.type] ?? "#");
-    icon.setAttribute("aria-hidden", "true");
-    b.append(icon, document.createTextNode(label));
-    if (ch.type === 2 || ch.type === 13 || ch.type === 4) {
-      b.disabled = true;
-      b.title = "A voice channel: the sandbox has no voice, only who is in it";
-    } else {
-      b.addEventListener("click", () => {
-        if (narrow()) {
-          $("guild-side").hidden = true;
-          $("guild-side-toggle").setAttribute("aria-expanded", "false");
-        }
-        open(ch.id, true);
-      });
-    }
-    if (ch.id === state.current) b.setAttribute("aria-current", "true");
-    const li = el("li");
-    li.append(b);
-    return li;
-  }
   function drawSide() {
-    const side = $("guild-side");
-    side.replaceChildren();
-    for (const g of state.guilds) {
-      side.append(el("h4", null, g.name));
-      const ul = el("ul");
-      const ordered = [...g.channels].sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
-      const threads = g.threads || [];
-      const under = (parent) => ordered.filter((c) => c.type !== 4 && (c.parent_id || null) === parent);
-      const add = (c) => {
-        ul.append(chanButton(c, c.name, false));
-        for (const t of threads.filter((t) => t.parent_id === c.id)) ul.append(chanButton(t, t.name, true));
-      };
-      for (const c of under(null)) add(c);
-      for (const cat of ordered.filter((c) => c.type === 4)) {
-        const li = el("li", null);
-        li.append(el("h4", null, cat.name));
-        ul.append(li);
-        for (const c of under(cat.id)) add(c);
-      }
-      side.append(ul);
-    }
-    if (state.dms.length) {
-      side.append(el("h4", null, "Direct messages"));
-      const ul = el("ul");
-      for (const dm of state.dms) ul.append(chanButton(dm, "@" + (dm.recipients?.find((u) => u.id !== state.me)?.username || state.bot?.username || "bot"), false));
-      side.append(ul);
-    }
+    G.drawSide?.();
   }
   // The member list is drawn by guild-members.js.
   function drawMembers() {
@@ -471,6 +422,6 @@ window.GatewayTourGuild = (() => {
   });
   P.on("streams", drawNoBot);
 
-  const G = { state, api, hooks, open, put, list, showTab, connect, userName, renderCtx, guildOf, name, narrow, notice: null };
+  const G = { state, api, hooks, open, put, list, showTab, connect, userName, renderCtx, guildOf, name, narrow, ICON, notice: null };
   return G;
 })();

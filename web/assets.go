@@ -95,7 +95,7 @@ func (t assetTable) url(name string) string {
 
 // panelScripts are the live panel's files; panel-core.js first, since the
 // others register with it.
-var panelScripts = []string{"panel-core.js", "panel-list.js", "panel-detail.js", "panel-keys.js", "panel-chart.js", "panel-connect.js", "panel-hello.js", "guild-md.js", "guild-render.js", "guild-list.js", "guild-view.js", "guild-strip.js", "guild-act.js", "guild-slash.js", "guild-connect.js", "guild-demo.js", "guild-members.js"}
+var panelScripts = []string{"panel-core.js", "panel-list.js", "panel-detail.js", "panel-keys.js", "panel-chart.js", "panel-connect.js", "panel-hello.js", "guild-md.js", "guild-render.js", "guild-list.js", "guild-view.js", "guild-strip.js", "guild-act.js", "guild-slash.js", "guild-side.js", "guild-connect.js", "guild-demo.js", "guild-members.js"}
 
 func (t assetTable) links() assetLinks {
 	panel := make([]string, len(panelScripts))
