@@ -342,7 +342,7 @@ window.GatewayTourGuild = (() => {
     if (focus) $("guild-input").focus();
     const b = bucket(channelID);
     if (b.loaded) return;
-    const res = await api("GET", "/channels/" + channelID + "/messages?limit=500&user_id=" + state.me);
+    const res = await api("GET", "/messages?limit=100&channel_id=" + channelID + "&user_id=" + state.me); // the actor API's history, ephemeral replies included
     if (res.ok && Array.isArray(res.data)) {
       for (const m of res.data) if (!b.byId.has(m.id)) put(m);
       b.loaded = true;

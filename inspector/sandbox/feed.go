@@ -14,12 +14,12 @@ import (
 // The feed is what a person's Discord client would receive: the world's
 // dispatches as they happen, for a page that shows the guild as a member
 // sees it. It is not a bot's gateway: no intents, no sequence numbers, no
-// resume. A viewer that falls behind is told so and dropped; it reconnects
+// resume. A channel's history is the actor API's GET /sandbox/messages.
+// A viewer that falls behind is told so and dropped; it reconnects
 // and starts again from a fresh snapshot, which is cheaper than replaying.
 //
 //	GET  /sandbox/events?user_id=…            text/event-stream: "snapshot", then "dispatch" events,
 //	                                          and "interaction" (the invoker's only: answered, deferred, failed)
-//	GET  /sandbox/channels/{id}/messages      ?limit=1..500 (50), ?before=id: oldest first
 //	POST /sandbox/presence                    {"user_id","status"}: PRESENCE_UPDATE
 //	PATCH, DELETE /sandbox/messages/{id}      the member edits or deletes (actor_edit.go)
 
@@ -155,8 +155,6 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, path string) 
 	switch {
 	case path == "/events" && r.Method == http.MethodGet:
 		s.feedStream(w, r)
-	case len(seg) == 3 && seg[0] == "channels" && seg[2] == "messages" && r.Method == http.MethodGet:
-		s.feedHistory(w, r, seg[1])
 	case path == "/presence" && r.Method == http.MethodPost:
 		s.actorPresence(w, r)
 	case len(seg) == 2 && seg[0] == "messages" && (r.Method == http.MethodPatch || r.Method == http.MethodDelete):
@@ -244,58 +242,4 @@ func (s *Server) feedStream(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-}
-
-// feedHistory is a channel's stored messages as the bot's REST would give
-// them (interaction fields included), oldest first.
-func (s *Server) feedHistory(w http.ResponseWriter, r *http.Request, rawID string) {
-	user, pe := feedUser(r)
-	if pe != nil {
-		writeErr(w, pe)
-		return
-	}
-	id, err := gateway.ParseSnowflake(rawID)
-	if err != nil {
-		writeErr(w, errUnknownChannel)
-		return
-	}
-	limit := 50
-	if l := r.URL.Query().Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > maxStoredMessages {
-			writeErr(w, actorErr(http.StatusBadRequest, 50035, "limit must be 1 to "+strconv.Itoa(maxStoredMessages)))
-			return
-		}
-		limit = n
-	}
-	var before gateway.Snowflake
-	if b := r.URL.Query().Get("before"); b != "" {
-		if before, err = gateway.ParseSnowflake(b); err != nil {
-			writeErr(w, actorErr(http.StatusBadRequest, 50035, "before must be a message id"))
-			return
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.channelLocked(id); !ok {
-		writeErr(w, errUnknownChannel)
-		return
-	}
-	if !s.feedVisibleLocked(user, id, 0) {
-		writeErr(w, actorErr(http.StatusForbidden, gateway.ErrMissingAccess, "user "+user.String()+" cannot see channel "+id.String()))
-		return
-	}
-	list := s.world.messages[id]
-	end := len(list)
-	if before != 0 {
-		for end > 0 && list[end-1].ID >= before {
-			end--
-		}
-	}
-	start := max(0, end-limit)
-	out := make([]json.RawMessage, 0, end-start)
-	for _, m := range list[start:end] {
-		out = append(out, s.messageJSON(m))
-	}
-	writeJSON(w, http.StatusOK, out)
 }
