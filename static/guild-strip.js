@@ -11,7 +11,7 @@ window.GatewayTourGuildStrip = (() => {
   const el = window.GatewayTourPanel.el; // createElement with a class and textContent
   const WINDOW_MS = 5000; // how long after an action its consequences are collected
   const MAX_ITEMS = 40;
-  const MAX_STREAMS = 4;
+  const MAX_STREAMS = 2; // with the panel's stream and the guild feed, four of the browser's six connections
   const sources = new Map(); // stream id → EventSource
   let action = null; // { label, kind, started, id, records: [] }
 
@@ -19,7 +19,10 @@ window.GatewayTourGuildStrip = (() => {
   // next record, so frames an action causes are seen whichever stream the
   // panel shows.
   function follow() {
-    const live = (P.state.streams || []).filter((s) => s.kind === "sandbox-bot" && !["closed", "stopped"].includes(s.state?.kind));
+    // Only while the guild is shown: a browser keeps six connections to a
+    // server, and every EventSource holds one.
+    const shown = !document.getElementById("guild-view")?.hidden;
+    const live = shown ? (P.state.streams || []).filter((s) => s.kind === "sandbox-bot" && !["closed", "stopped"].includes(s.state?.kind)) : [];
     for (const [id, es] of sources) {
       if (!live.some((s) => s.id === id)) {
         es.close();
@@ -126,6 +129,7 @@ window.GatewayTourGuildStrip = (() => {
 
   P.on("streams", follow);
   P.on("ready", follow);
+  G.hooks.tab = follow; // the tab switch (guild-view.js) starts and stops following
 
   return {
     begin(label, opts) {

@@ -369,6 +369,7 @@ window.GatewayTourGuild = (() => {
       sessionStorage.setItem("gatewaytour-panel-tab", guild ? "guild" : "frames");
     } catch {}
     if (focus) (guild ? tg : tf).focus();
+    hooks.tab?.();
     if (guild) {
       if (!source) connect();
       drawNoBot();
