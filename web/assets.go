@@ -95,7 +95,7 @@ func (t assetTable) url(name string) string {
 
 // panelScripts are the live panel's files; panel-core.js first, since the
 // others register with it.
-var panelScripts = []string{"panel-core.js", "panel-filter.js", "panel-list.js", "panel-tree.js", "panel-detail.js", "panel-split.js", "panel-keys.js", "panel-chart.js", "panel-connect.js", "panel-hello.js", "experiments.js"}
+var panelScripts = []string{"panel-core.js", "panel-filter.js", "panel-list.js", "panel-tree.js", "panel-detail.js", "panel-split.js", "panel-keys.js", "panel-chart.js", "panel-connect.js", "panel-hello.js", "experiments.js", "guild-md.js", "guild-render.js", "guild-list.js", "guild-view.js", "guild-strip.js", "guild-act.js", "guild-slash.js", "guild-side.js", "guild-connect.js", "guild-demo.js", "guild-members.js"}
 
 func (t assetTable) links() assetLinks {
 	panel := make([]string, len(panelScripts))
@@ -106,6 +106,7 @@ func (t assetTable) links() assetLinks {
 		AppCSS:       t.url("app.css"),
 		HighlightCSS: t.url(highlightCSSName),
 		PanelCSS:     t.url("panel.css"),
+		GuildCSS:     t.url("guild.css"),
 		AppJS:        t.url("app.js"),
 		SearchJS:     t.url("search.js"),
 		ThemeJS:      t.url("theme.js"),

@@ -34,7 +34,15 @@ func panel(c chrome) templ.Component {
 			templ_7745c5c3_Var1 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<aside id=\"panel\" class=\"panel\" aria-label=\"Live gateway frames\" data-sandbox-api=\"/api/v10\"><div class=\"panel-resizer\" id=\"panel-resizer\" role=\"separator\" aria-orientation=\"vertical\" aria-controls=\"panel\" aria-label=\"Resize the panel\" aria-valuemin=\"320\" aria-valuemax=\"1400\" aria-valuenow=\"440\" tabindex=\"0\"></div><header class=\"panel-head\"><h2 class=\"panel-title\">Live frames</h2><div id=\"conn-state\" class=\"conn-state script-only\" data-kind=\"idle\" role=\"status\" aria-live=\"polite\"><span class=\"conn-dot\" aria-hidden=\"true\"></span> <span class=\"conn-text\">Not connected</span></div><button type=\"button\" id=\"panel-collapse\" class=\"icon-button panel-collapse script-only\" aria-expanded=\"true\" aria-controls=\"panel-body\" aria-label=\"Hide the panel\" title=\"Hide the panel\"><span aria-hidden=\"true\" class=\"panel-collapse-icon\">⟩</span></button></header><div id=\"panel-body\" class=\"panel-body\"><noscript><p class=\"panel-note\">The live panel needs JavaScript. The lessons read fine without it.</p></noscript><div class=\"panel-source script-only\"><label class=\"visually-hidden\" for=\"stream-select\">Stream</label> <select id=\"stream-select\" class=\"panel-select stream-select\"></select> <button type=\"button\" id=\"connect-open\" class=\"button button-small\">Connect…</button> <button type=\"button\" id=\"join-open\" class=\"button button-small\" aria-haspopup=\"dialog\">Connect your bot</button> <button type=\"button\" id=\"disconnect\" class=\"button button-small\">Disconnect</button> <a id=\"export-link\" class=\"button button-small\" href=\"/panel/export?stream=inspector\" download title=\"Download this stream as NDJSON, one annotated record a line\">Export</a> <a id=\"export-har-link\" class=\"button button-small\" href=\"/panel/export?format=har&stream=inspector\" download title=\"Download this stream as a HAR file, which Chrome's DevTools opens too\">HAR</a> <button type=\"button\" id=\"remove-recording\" class=\"button button-small\" hidden title=\"Remove this recording from the panel: the server keeps a few at a time\">Remove</button></div><p id=\"conn-detail\" class=\"conn-detail script-only\" hidden></p><div id=\"bot-notice\" class=\"bot-notice script-only\" role=\"status\" hidden><span class=\"bot-notice-dot\" aria-hidden=\"true\"></span> <span id=\"bot-notice-text\" class=\"bot-notice-text\"></span> <button type=\"button\" id=\"bot-notice-watch\" class=\"button button-small\">Watch it</button> <button type=\"button\" id=\"bot-notice-dismiss\" class=\"icon-button bot-notice-dismiss\" aria-label=\"Dismiss\">✕</button></div><figure id=\"hb-chart\" class=\"hb-chart script-only\" aria-label=\"Heartbeat timeline\"><figcaption class=\"hb-caption\"><span class=\"hb-title\">Heartbeats</span> <span id=\"hb-summary\" class=\"hb-summary\">waiting for Hello…</span></figcaption></figure>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<aside id=\"panel\" class=\"panel\" aria-label=\"Live gateway frames\" data-sandbox-api=\"/api/v10\"><div class=\"panel-resizer\" id=\"panel-resizer\" role=\"separator\" aria-orientation=\"vertical\" aria-controls=\"panel\" aria-label=\"Resize the panel\" aria-valuemin=\"320\" aria-valuemax=\"1400\" aria-valuenow=\"440\" tabindex=\"0\"></div><header class=\"panel-head\"><h2 class=\"panel-title\">Live frames</h2>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = guildTabs().Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<div id=\"conn-state\" class=\"conn-state script-only\" data-kind=\"idle\" role=\"status\" aria-live=\"polite\"><span class=\"conn-dot\" aria-hidden=\"true\"></span> <span class=\"conn-text\">Not connected</span></div><button type=\"button\" id=\"panel-collapse\" class=\"icon-button panel-collapse script-only\" aria-expanded=\"true\" aria-controls=\"panel-body\" aria-label=\"Hide the panel\" title=\"Hide the panel\"><span aria-hidden=\"true\" class=\"panel-collapse-icon\">⟩</span></button></header><div id=\"panel-body\" class=\"panel-body\"><noscript><p class=\"panel-note\">The live panel needs JavaScript. The lessons read fine without it.</p></noscript><div class=\"panel-source script-only\"><label class=\"visually-hidden\" for=\"stream-select\">Stream</label> <select id=\"stream-select\" class=\"panel-select stream-select\"></select> <button type=\"button\" id=\"connect-open\" class=\"button button-small\">Connect…</button> <button type=\"button\" id=\"join-open\" class=\"button button-small\" aria-haspopup=\"dialog\">Connect your bot</button> <button type=\"button\" id=\"disconnect\" class=\"button button-small\">Disconnect</button> <a id=\"export-link\" class=\"button button-small\" href=\"/panel/export?stream=inspector\" download title=\"Download this stream as NDJSON, one annotated record a line\">Export</a> <a id=\"export-har-link\" class=\"button button-small\" href=\"/panel/export?format=har&stream=inspector\" download title=\"Download this stream as a HAR file, which Chrome's DevTools opens too\">HAR</a> <button type=\"button\" id=\"remove-recording\" class=\"button button-small\" hidden title=\"Remove this recording from the panel: the server keeps a few at a time\">Remove</button></div><p id=\"conn-detail\" class=\"conn-detail script-only\" hidden></p><div id=\"bot-notice\" class=\"bot-notice script-only\" role=\"status\" hidden><span class=\"bot-notice-dot\" aria-hidden=\"true\"></span> <span id=\"bot-notice-text\" class=\"bot-notice-text\"></span> <button type=\"button\" id=\"bot-notice-watch\" class=\"button button-small\">Watch it</button> <button type=\"button\" id=\"bot-notice-dismiss\" class=\"icon-button bot-notice-dismiss\" aria-label=\"Dismiss\">✕</button></div><figure id=\"hb-chart\" class=\"hb-chart script-only\" aria-label=\"Heartbeat timeline\"><figcaption class=\"hb-caption\"><span class=\"hb-title\">Heartbeats</span> <span id=\"hb-summary\" class=\"hb-summary\">waiting for Hello…</span></figcaption></figure>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -42,7 +50,7 @@ func panel(c chrome) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<div id=\"filter-chips\" class=\"filter-chips script-only\" hidden></div><div id=\"frame-gap\" class=\"frame-gap\" role=\"status\" hidden></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<div id=\"filter-chips\" class=\"filter-chips script-only\" hidden></div><div id=\"frame-gap\" class=\"frame-gap\" role=\"status\" hidden></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -50,7 +58,11 @@ func panel(c chrome) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<div id=\"frame-list\" class=\"frame-list script-only\" role=\"listbox\" tabindex=\"0\" aria-label=\"Frames\"></div><p class=\"frame-count script-only\"><span id=\"frame-count\" aria-live=\"off\">No frames yet</span></p><div id=\"split-divider\" class=\"split-divider script-only\" role=\"separator\" tabindex=\"0\" aria-orientation=\"horizontal\" aria-controls=\"frame-list frame-detail\" aria-label=\"Resize the frame list and the frame detail\" aria-valuemin=\"15\" aria-valuemax=\"85\" aria-valuenow=\"50\" aria-valuetext=\"list 50%\"></div><section id=\"frame-detail\" class=\"frame-detail script-only\" aria-label=\"Selected frame\"><p class=\"frame-detail-empty\">Select a frame to see its notes and payload.</p></section></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<div id=\"frame-list\" class=\"frame-list script-only\" role=\"listbox\" tabindex=\"0\" aria-label=\"Frames\"></div><p class=\"frame-count script-only\"><span id=\"frame-count\" aria-live=\"off\">No frames yet</span></p><div id=\"split-divider\" class=\"split-divider script-only\" role=\"separator\" tabindex=\"0\" aria-orientation=\"horizontal\" aria-controls=\"frame-list frame-detail\" aria-label=\"Resize the frame list and the frame detail\" aria-valuemin=\"15\" aria-valuemax=\"85\" aria-valuenow=\"50\" aria-valuetext=\"list 50%\"></div><section id=\"frame-detail\" class=\"frame-detail script-only\" aria-label=\"Selected frame\"><p class=\"frame-detail-empty\">Select a frame to see its notes and payload.</p></section></div>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = guildView().Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -58,7 +70,7 @@ func panel(c chrome) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "</aside>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "</aside>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -87,79 +99,79 @@ func panelToolbar(c chrome) templ.Component {
 			templ_7745c5c3_Var2 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<div class=\"panel-toolbar script-only\" role=\"toolbar\" aria-label=\"Filter frames\"><label class=\"visually-hidden\" for=\"frame-search\">Search frames</label> <input id=\"frame-search\" class=\"panel-input frame-search\" type=\"search\" placeholder=\"Search the data, or /regex/\" autocomplete=\"off\" spellcheck=\"false\" aria-describedby=\"search-help\"> <label class=\"search-notes\" title=\"Also search the annotator's summary and notes\"><input type=\"checkbox\" id=\"search-notes\"> notes too</label> <details class=\"search-help\"><summary class=\"button button-small\" title=\"How search works\"><span aria-hidden=\"true\">?</span><span class=\"visually-hidden\">How search works</span></summary><p id=\"search-help\" class=\"search-help-text\">Search looks in each frame's data, its payload as JSON text, like a browser's frame viewer does. A /regex/ is tried on that text and on each value in it on its own, so ^ and $ anchor on a value: /^grace/ finds a frame with a string that starts with grace. Tick \"notes too\" to search the notes as well.</p></details> <label class=\"visually-hidden\" for=\"filter-dir\">Direction</label> <select id=\"filter-dir\" class=\"panel-select\"><option value=\"\">⇅ both</option> <option value=\"recv\">↓ received</option> <option value=\"send\">↑ sent</option></select> <label class=\"visually-hidden\" for=\"filter-op\">Opcode</label> <select id=\"filter-op\" class=\"panel-select\"><option value=\"\">any op</option> ")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<div class=\"panel-toolbar script-only\" role=\"toolbar\" aria-label=\"Filter frames\"><label class=\"visually-hidden\" for=\"frame-search\">Search frames</label> <input id=\"frame-search\" class=\"panel-input frame-search\" type=\"search\" placeholder=\"Search the data, or /regex/\" autocomplete=\"off\" spellcheck=\"false\" aria-describedby=\"search-help\"> <label class=\"search-notes\" title=\"Also search the annotator's summary and notes\"><input type=\"checkbox\" id=\"search-notes\"> notes too</label> <details class=\"search-help\"><summary class=\"button button-small\" title=\"How search works\"><span aria-hidden=\"true\">?</span><span class=\"visually-hidden\">How search works</span></summary><p id=\"search-help\" class=\"search-help-text\">Search looks in each frame's data, its payload as JSON text, like a browser's frame viewer does. A /regex/ is tried on that text and on each value in it on its own, so ^ and $ anchor on a value: /^grace/ finds a frame with a string that starts with grace. Tick \"notes too\" to search the notes as well.</p></details> <label class=\"visually-hidden\" for=\"filter-dir\">Direction</label> <select id=\"filter-dir\" class=\"panel-select\"><option value=\"\">⇅ both</option> <option value=\"recv\">↓ received</option> <option value=\"send\">↑ sent</option></select> <label class=\"visually-hidden\" for=\"filter-op\">Opcode</label> <select id=\"filter-op\" class=\"panel-select\"><option value=\"\">any op</option> ")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		for _, op := range c.Panel.Opcodes {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<option value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<option value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(int(op.Op)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 81, Col: 44}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 83, Col: 44}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var4 string
 			templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(int(op.Op)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 81, Col: 73}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 83, Col: 73}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, " ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, " ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var5 string
 			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(op.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 81, Col: 85}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 83, Col: 85}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</option>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "</option>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "</select> <label class=\"visually-hidden\" for=\"filter-event\">Event</label> <input id=\"filter-event\" class=\"panel-input filter-event\" list=\"event-names\" placeholder=\"event\" autocomplete=\"off\" spellcheck=\"false\"> <datalist id=\"event-names\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "</select> <label class=\"visually-hidden\" for=\"filter-event\">Event</label> <input id=\"filter-event\" class=\"panel-input filter-event\" list=\"event-names\" placeholder=\"event\" autocomplete=\"off\" spellcheck=\"false\"> <datalist id=\"event-names\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		for _, e := range c.Panel.Events {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<option value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<option value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var6 string
 			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(e.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 88, Col: 26}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 90, Col: 26}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\"></option>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "\"></option>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "</datalist> <button type=\"button\" id=\"pause-button\" class=\"button button-small\" aria-pressed=\"false\">Pause</button> <button type=\"button\" id=\"clear-button\" class=\"button button-small\" title=\"Clear the list in this page. The server keeps the stream: Export still has every frame, and a reload shows them again.\">Clear</button></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "</datalist> <button type=\"button\" id=\"pause-button\" class=\"button button-small\" aria-pressed=\"false\">Pause</button> <button type=\"button\" id=\"clear-button\" class=\"button button-small\" title=\"Clear the list in this page. The server keeps the stream: Export still has every frame, and a reload shows them again.\">Clear</button></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -189,7 +201,7 @@ func frameHead() templ.Component {
 			templ_7745c5c3_Var7 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<div class=\"frame-head script-only\"><button type=\"button\" class=\"frame-sort fr-time\" data-sort=\"time\" data-dir=\"asc\" aria-pressed=\"true\" title=\"Sorted by time, oldest first; press for newest first\">time</button> <span class=\"fr-dir\"></span> <span class=\"fr-op\">op</span> <span class=\"fr-t\">event</span> <span class=\"fr-s\">s</span> <button type=\"button\" class=\"frame-sort fr-size\" data-sort=\"size\" aria-pressed=\"false\" title=\"Sort by size\">size</button> <span class=\"fr-summary\">summary</span></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "<div class=\"frame-head script-only\"><button type=\"button\" class=\"frame-sort fr-time\" data-sort=\"time\" data-dir=\"asc\" aria-pressed=\"true\" title=\"Sorted by time, oldest first; press for newest first\">time</button> <span class=\"fr-dir\"></span> <span class=\"fr-op\">op</span> <span class=\"fr-t\">event</span> <span class=\"fr-s\">s</span> <button type=\"button\" class=\"frame-sort fr-size\" data-sort=\"size\" aria-pressed=\"false\" title=\"Sort by size\">size</button> <span class=\"fr-summary\">summary</span></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -219,7 +231,7 @@ func connectDialog(c chrome) templ.Component {
 			templ_7745c5c3_Var8 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "<dialog id=\"connect-dialog\" class=\"dialog connect-dialog\" aria-labelledby=\"connect-title\"><form id=\"connect-form\" class=\"connect-form\" method=\"dialog\"><h2 id=\"connect-title\">Connect the panel</h2><div class=\"connect-tabs\" role=\"tablist\" aria-label=\"What to watch\"><button type=\"button\" role=\"tab\" class=\"connect-tab\" id=\"tab-sandbox\" aria-controls=\"pane-sandbox\" aria-selected=\"true\">Sandbox</button> <button type=\"button\" role=\"tab\" class=\"connect-tab\" id=\"tab-discord\" aria-controls=\"pane-discord\" aria-selected=\"false\">Real Discord</button> <button type=\"button\" role=\"tab\" class=\"connect-tab\" id=\"tab-bot\" aria-controls=\"pane-bot\" aria-selected=\"false\">A bot on the sandbox</button> <button type=\"button\" role=\"tab\" class=\"connect-tab\" id=\"tab-recording\" aria-controls=\"pane-recording\" aria-selected=\"false\">Open a recording</button></div><section id=\"pane-sandbox\" class=\"connect-pane\" role=\"tabpanel\" aria-labelledby=\"tab-sandbox\"><p>The sandbox is a local Discord inside this program: no token, no account, nothing leaves your machine. The panel logs in to it as a bot and shows every frame.</p></section><section id=\"pane-discord\" class=\"connect-pane\" role=\"tabpanel\" aria-labelledby=\"tab-discord\" hidden><p>Log in to the real Discord gateway with your bot's token. The token goes once to this server on your own machine, which keeps it in memory only: it is never shown, logged or saved, and every frame shows a marker in its place.</p><label class=\"field-label\" for=\"token-input\">Bot token</label> <input id=\"token-input\" class=\"panel-input token-input\" type=\"password\" autocomplete=\"off\" spellcheck=\"false\" placeholder=\"Paste the token from the Developer Portal\"></section><section id=\"pane-bot\" class=\"connect-pane\" role=\"tabpanel\" aria-labelledby=\"tab-bot\" hidden><p>Watch the frames of another bot connected to the sandbox (your discord.py, discordgo or discord.js bot). Point the bot's API base at <code id=\"sandbox-api-url\">/api/v10</code>, log in with the token <code id=\"sandbox-token\">…</code>, and it appears here. <button type=\"button\" class=\"button-link\" data-open-join>How to point each library at the sandbox</button></p><ul id=\"bot-list\" class=\"bot-list\"></ul><p id=\"bot-empty\" class=\"panel-note\">No other bot is connected to the sandbox yet.</p></section><section id=\"pane-recording\" class=\"connect-pane\" role=\"tabpanel\" aria-labelledby=\"tab-recording\" hidden><p>Open an NDJSON file exported from this panel or written by <code>gatewaytour watch --json</code>, or a HAR file saved from a browser's DevTools (Network → Export HAR) or from this panel.</p><label class=\"field-label\" for=\"recording-input\">Recording</label> <input id=\"recording-input\" class=\"recording-input\" type=\"file\" accept=\".ndjson,.jsonl,.json,.har,application/x-ndjson\"></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<dialog id=\"connect-dialog\" class=\"dialog connect-dialog\" aria-labelledby=\"connect-title\"><form id=\"connect-form\" class=\"connect-form\" method=\"dialog\"><h2 id=\"connect-title\">Connect the panel</h2><div class=\"connect-tabs\" role=\"tablist\" aria-label=\"What to watch\"><button type=\"button\" role=\"tab\" class=\"connect-tab\" id=\"tab-sandbox\" aria-controls=\"pane-sandbox\" aria-selected=\"true\">Sandbox</button> <button type=\"button\" role=\"tab\" class=\"connect-tab\" id=\"tab-discord\" aria-controls=\"pane-discord\" aria-selected=\"false\">Real Discord</button> <button type=\"button\" role=\"tab\" class=\"connect-tab\" id=\"tab-bot\" aria-controls=\"pane-bot\" aria-selected=\"false\">A bot on the sandbox</button> <button type=\"button\" role=\"tab\" class=\"connect-tab\" id=\"tab-recording\" aria-controls=\"pane-recording\" aria-selected=\"false\">Open a recording</button></div><section id=\"pane-sandbox\" class=\"connect-pane\" role=\"tabpanel\" aria-labelledby=\"tab-sandbox\"><p>The sandbox is a local Discord inside this program: no token, no account, nothing leaves your machine. The panel logs in to it as a bot and shows every frame.</p></section><section id=\"pane-discord\" class=\"connect-pane\" role=\"tabpanel\" aria-labelledby=\"tab-discord\" hidden><p>Log in to the real Discord gateway with your bot's token. The token goes once to this server on your own machine, which keeps it in memory only: it is never shown, logged or saved, and every frame shows a marker in its place.</p><label class=\"field-label\" for=\"token-input\">Bot token</label> <input id=\"token-input\" class=\"panel-input token-input\" type=\"password\" autocomplete=\"off\" spellcheck=\"false\" placeholder=\"Paste the token from the Developer Portal\"></section><section id=\"pane-bot\" class=\"connect-pane\" role=\"tabpanel\" aria-labelledby=\"tab-bot\" hidden><p>Watch the frames of another bot connected to the sandbox (your discord.py, discordgo or discord.js bot). Point the bot's API base at <code id=\"sandbox-api-url\">/api/v10</code>, log in with the token <code id=\"sandbox-token\">…</code>, and it appears here. <button type=\"button\" class=\"button-link\" data-open-join>How to point each library at the sandbox</button></p><ul id=\"bot-list\" class=\"bot-list\"></ul><p id=\"bot-empty\" class=\"panel-note\">No other bot is connected to the sandbox yet.</p></section><section id=\"pane-recording\" class=\"connect-pane\" role=\"tabpanel\" aria-labelledby=\"tab-recording\" hidden><p>Open an NDJSON file exported from this panel or written by <code>gatewaytour watch --json</code>, or a HAR file saved from a browser's DevTools (Network → Export HAR) or from this panel.</p><label class=\"field-label\" for=\"recording-input\">Recording</label> <input id=\"recording-input\" class=\"recording-input\" type=\"file\" accept=\".ndjson,.jsonl,.json,.har,application/x-ndjson\"></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -227,7 +239,7 @@ func connectDialog(c chrome) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<p id=\"connect-error\" class=\"connect-error\" role=\"alert\" hidden></p><div class=\"dialog-actions\"><button type=\"button\" class=\"button\" data-close-dialog>Cancel</button> <button type=\"submit\" id=\"connect-submit\" class=\"button button-primary\">Connect to the sandbox</button></div></form></dialog>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<p id=\"connect-error\" class=\"connect-error\" role=\"alert\" hidden></p><div class=\"dialog-actions\"><button type=\"button\" class=\"button\" data-close-dialog>Cancel</button> <button type=\"submit\" id=\"connect-submit\" class=\"button button-primary\">Connect to the sandbox</button></div></form></dialog>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -259,117 +271,117 @@ func intentChoices(c chrome) templ.Component {
 			templ_7745c5c3_Var9 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<fieldset id=\"intent-choices\" class=\"intent-choices\"><legend>Intents</legend><p class=\"panel-note\">Each intent subscribes the bot to a group of events. <span class=\"privileged-mark\">Privileged</span> ones must also be enabled in the Developer Portal (Bot → Privileged Gateway Intents), or Discord closes the connection with 4014.</p><div class=\"intent-grid\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<fieldset id=\"intent-choices\" class=\"intent-choices\"><legend>Intents</legend><p class=\"panel-note\">Each intent subscribes the bot to a group of events. <span class=\"privileged-mark\">Privileged</span> ones must also be enabled in the Developer Portal (Bot → Privileged Gateway Intents), or Discord closes the connection with 4014.</p><div class=\"intent-grid\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		for _, in := range c.Panel.Intents {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<label class=\"intent\" title=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<label class=\"intent\" title=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var10 string
 			templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(in.Note)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 157, Col: 41}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 159, Col: 41}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "\"><input type=\"checkbox\" name=\"intent\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "\"><input type=\"checkbox\" name=\"intent\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var11 string
 			templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(in.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 158, Col: 57}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 160, Col: 57}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "\" data-privileged=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "\" data-privileged=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var12 string
 			templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.FormatBool(in.Privileged))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 158, Col: 111}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 160, Col: 111}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "\"> <span class=\"intent-name\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "\"> <span class=\"intent-name\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var13 string
 			templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(in.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 159, Col: 40}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 161, Col: 40}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "</span> ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "</span> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			if in.Privileged {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "<span class=\"privileged-mark\">privileged</span>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<span class=\"privileged-mark\">privileged</span>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "</label>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "</label>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "</div><dl class=\"privileged-notes\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "</div><dl class=\"privileged-notes\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		for _, in := range c.Panel.Intents {
 			if in.Privileged {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<div class=\"privileged-note\"><dt>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<div class=\"privileged-note\"><dt>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var14 string
 				templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(in.Name)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 170, Col: 19}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 172, Col: 19}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "</dt><dd>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "</dt><dd>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var15 string
 				templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(in.Note)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 171, Col: 19}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `panel.templ`, Line: 173, Col: 19}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "</dd></div>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "</dd></div>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "</dl></fieldset>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "</dl></fieldset>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -36,6 +36,7 @@ type assetLinks struct {
 	AppCSS       string
 	HighlightCSS string
 	PanelCSS     string
+	GuildCSS     string
 	AppJS        string
 	SearchJS     string
 	ThemeJS      string

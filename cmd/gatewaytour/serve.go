@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"gatewaytour/inspector/demobot"
 	"gatewaytour/inspector/experiment"
 	"gatewaytour/inspector/hello"
 	"gatewaytour/inspector/live"
@@ -97,6 +98,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	mountSandbox(site.Mount, sb)
 	site.ServeExperiments(experiment.New(sb, hub, func() string { return "ws" + strings.TrimPrefix(url, "http") + "gateway" }))
+	// The built-in demo bot answers /hello and /roll while no other bot is
+	// connected (inspector/demobot); the guild view can turn it off.
+	demo := &demobot.Supervisor{API: url + "api/v10", Token: sandbox.Token, Others: demobot.OtherBots(sb), Logger: log}
+	go demo.Run(ctx)
+	site.Mount("/sandbox/demobot", demo.Handler())
 
 	fmt.Fprintf(stdout, "gatewaytour is serving the course at %s\n", url)
 	fmt.Fprintf(stdout, "The sandbox, a local Discord, is on the same port; to watch your own bot in the panel, point it there:\n\n%s\n",

@@ -105,6 +105,7 @@ func (s *Server) actorInteract(w http.ResponseWriter, r *http.Request) {
 		msg := noResponse + " (no bot is connected to the sandbox)"
 		view.Error = &msg
 	}
+	s.feedInteraction(body.UserID, view) // the invoker's pages see it too (feed.go)
 	writeJSON(w, http.StatusOK, view)
 }
 

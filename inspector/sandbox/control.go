@@ -126,6 +126,7 @@ func (s *Server) controlHandler() http.Handler {
 		case len(seg) == 3 && seg[0] == "connections" && r.Method == http.MethodPost:
 			s.controlConn(w, r, seg[1], seg[2])
 		case s.serveActor(w, r, p): // the actor API (actor.go)
+		case s.serveFeed(w, r, p): // the members' live view (feed.go)
 		default:
 			writeJSON(w, http.StatusNotFound, errNotFound)
 		}

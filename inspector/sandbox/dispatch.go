@@ -9,6 +9,7 @@ import "gatewaytour/inspector/gateway"
 // not nil, is d without message content, for sessions without
 // MESSAGE_CONTENT.
 func (s *Server) dispatchLocked(t string, guild, channel gateway.Snowflake, d, stripped []byte) {
+	s.feedLocked(t, d) // the members' view (feed.go)
 	if guild != 0 && channel != 0 && !s.world.permissionsIn(channel, BotID).Has(gateway.PermViewChannel) {
 		return
 	}

@@ -191,6 +191,7 @@ type Server struct {
 	apps   *appState // commands and interactions (commands.go, interactions.go), made on first use
 	obs    observers
 	exp    experimentControls // run-time knobs for the lessons' experiments
+	feed   feedHub            // the members' live view (feed.go)
 
 	activityEvents  atomic.Int64 // scripted events generated, for tests
 	activityWorkers atomic.Int64 // activity goroutines alive, for tests

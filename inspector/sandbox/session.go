@@ -70,6 +70,7 @@ func (s *Server) pushLocked(sess *session, t string, d []byte) {
 // stripped, when not nil, is d with the message content removed, for sessions
 // without MESSAGE_CONTENT.
 func (s *Server) broadcastLocked(t string, inGuild bool, d, stripped []byte) {
+	s.feedLocked(t, d) // the members' view (feed.go)
 	info, known := gateway.LookupEvent(t)
 	now := s.now()
 	for id, sess := range s.sessions {
