@@ -60,6 +60,7 @@ func TestPanelKeyboardInBrowser(t *testing.T) {
 	// The tree opens two levels deep; the members' users sit deeper.
 	// (clicked from script: a pointer left over the tree would hover its
 	// objects and show their notes instead of the focused one's)
+	b.waitTrue(t, "the tree is built", `document.querySelector("#frame-detail .jt-node")`)
 	evalIn[bool](t, b, `(document.getElementById("payload-expand").click(), true)`)
 	b.waitTrue(t, "its objects are drawn", `document.querySelectorAll("#frame-detail .obj[data-path]").length >= 3`)
 	if n := evalIn[int](t, b, `document.querySelectorAll('#frame-detail .obj[tabindex="0"]').length`); n != 1 {
