@@ -109,6 +109,9 @@ var catalog = []Spec{
 	{Name: "unknown-message", Title: "Fetch a message that does not exist (10008)", probe: true, run: runUnknownMessage,
 		Promise:  "The bot asks for a message id that #general does not hold: watch the 404 with JSON code 10008, Unknown Message.",
 		Produces: []string{"rest=404"}},
+	{Name: "missing-permissions", Title: "Kick the guild's owner (50013)", probe: true, run: runMissingPermissions,
+		Promise:  "The bot, which has Kick Members, tries to kick ada, who owns the sandbox guild: watch the 403 with JSON code 50013, Missing Permissions.",
+		Produces: []string{"rest=403"}},
 }
 
 func init() {
