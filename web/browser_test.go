@@ -39,6 +39,13 @@ type browserSession struct {
 // (CI=true), where a missing browser is a failure.
 func newBrowser(t *testing.T) *browserSession {
 	t.Helper()
+	return newBrowserWithin(t, browserDeadline)
+}
+
+// newBrowserWithin is newBrowser for a test that needs longer than
+// browserDeadline.
+func newBrowserWithin(t *testing.T, within time.Duration) *browserSession {
+	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("browser tests need %s (apt-get install chromium): %v", chromiumPath, err)
@@ -61,7 +68,7 @@ func newBrowser(t *testing.T) *browserSession {
 		chromedp.WindowSize(1440, 900),
 	)
 	ctx, cancelTab := chromedp.NewContext(allocCtx)
-	ctx, cancelDeadline := context.WithTimeout(ctx, browserDeadline)
+	ctx, cancelDeadline := context.WithTimeout(ctx, within)
 	// Cleanups run last-in first-out: the browser exits before the profile
 	// directory is removed.
 	t.Cleanup(func() {
@@ -169,7 +176,13 @@ func evalIn[T any](t *testing.T, b *browserSession, expression string) T {
 // context under a long-running poll; errors while a page loads are retried.
 func (b *browserSession) waitTrue(t *testing.T, what, expression string) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	b.waitTrueWithin(t, 20*time.Second, what, expression)
+}
+
+// waitTrueWithin is waitTrue for something that may take longer than 20 s.
+func (b *browserSession) waitTrueWithin(t *testing.T, within time.Duration, what, expression string) {
+	t.Helper()
+	deadline := time.Now().Add(within)
 	var lastErr error
 	for time.Now().Before(deadline) {
 		ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool]("!!("+expression+")"))

@@ -31,7 +31,12 @@ func experimentCourse(t testing.TB) *lessons.Course {
 // as main wires them.
 func startExperimentServer(t *testing.T) *panelServer {
 	t.Helper()
-	p := newPanelServer(t, experimentCourse(t))
+	return startExperimentServerWith(t, experimentCourse(t))
+}
+
+func startExperimentServerWith(t *testing.T, course *lessons.Course) *panelServer {
+	t.Helper()
+	p := newPanelServer(t, course)
 	p.site.ServeExperiments(experiment.New(p.sb, p.hub, func() string { return "ws" + strings.TrimPrefix(p.ts.URL, "http") + "/gateway" }))
 	return p
 }

@@ -103,12 +103,18 @@ var catalog = []Spec{
 	{Name: "rate-limited", Title: "Send 121 frames in a burst", probe: true,
 		Promise:  "A throwaway connection sends 121 heartbeats at once: watch the 4008 close.",
 		Produces: []string{"op=1", "close=4008"}},
+	{Name: "identify-concurrency", Title: "Identify twice within 5 seconds", probe: true, run: runIdentifyConcurrency,
+		Promise:  "The sandbox enforces max_concurrency 1 for the experiment and two throwaway connections identify at once: watch the second get op 9, wait out the 5-second window, and then log in.",
+		Produces: []string{"op=2", "t=READY", "op=9"}},
 	{Name: "rate-limit", Title: "Run into a REST rate limit", probe: true, run: runRateLimit,
 		Promise:  "The bot posts in #bot-commands until the route's bucket (5 per 5 s) is empty: watch X-RateLimit-Remaining count down, then the 429 with retry_after (the messages are deleted afterwards).",
 		Produces: []string{"rest=200", "rest=429"}},
 	{Name: "unknown-message", Title: "Fetch a message that does not exist (10008)", probe: true, run: runUnknownMessage,
 		Promise:  "The bot asks for a message id that #general does not hold: watch the 404 with JSON code 10008, Unknown Message.",
 		Produces: []string{"rest=404"}},
+	{Name: "missing-permissions", Title: "Kick the guild's owner (50013)", probe: true, run: runMissingPermissions,
+		Promise:  "The bot, which has Kick Members, tries to kick ada, who owns the sandbox guild: watch the 403 with JSON code 50013, Missing Permissions.",
+		Produces: []string{"rest=403"}},
 }
 
 func init() {

@@ -161,6 +161,7 @@ type run struct {
 	steps       []Step
 	probeStream string
 	probeLabel  string
+	probes      int // throwaway connections opened so far
 }
 
 // step records what a record showed.

@@ -44,7 +44,14 @@ func (r *run) openProbe(label, query string) (*probe, error) {
 	if err != nil {
 		return nil, fmt.Errorf("could not reach the sandbox gateway: %w", err)
 	}
-	p := &probe{r: r, ws: ws, sink: sink, conn: id}
+	// Each throwaway connection of a run is a connection of its own in the
+	// stream, so the annotator keeps their sequences apart.
+	r.probes++
+	conn := id
+	if r.probes > 1 {
+		conn = fmt.Sprintf("%s#%d", id, r.probes)
+	}
+	p := &probe{r: r, ws: ws, sink: sink, conn: conn}
 	go func() {
 		<-r.ctx.Done()
 		_ = ws.Close()
@@ -69,8 +76,10 @@ func (r *run) useProbeStream(label string) (string, func(gateway.WireFrame)) {
 	e.mu.Unlock()
 	r.probeStream = id
 	r.probeLabel = label
-	r.w = &watcher{e: e, tg: &r.tg, known: map[string]bool{}}
-	r.w.add(id, false)
+	if r.w == nil || !r.w.known[id] { // a second connection keeps the run's place
+		r.w = &watcher{e: e, tg: &r.tg, known: map[string]bool{}}
+		r.w.add(id, false)
+	}
 	return id, sink
 }
 

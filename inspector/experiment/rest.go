@@ -127,3 +127,10 @@ func restError(label, method, path, route string, wantCode int, explain string) 
 var runUnknownMessage = restError("unknown message (10008)", http.MethodGet,
 	fmt.Sprintf("/channels/%d/messages/%d", sandbox.GeneralChannelID, sandbox.GeneralChannelID), "/channels/{channel_id}/messages/{message_id}", gateway.ErrUnknownMessage,
 	"no message has that id in #general (an id of a deleted message answers the same)")
+
+// runMissingPermissions asks to kick ada, who owns the sandbox guild: the bot
+// has Kick Members, but nobody outranks the owner, so the sandbox refuses it
+// as Discord does, and no member is ever removed.
+var runMissingPermissions = restError("missing permissions (50013)", http.MethodDelete,
+	fmt.Sprintf("/guilds/%d/members/%d", sandbox.GuildID, sandbox.DefaultMemberID), "/guilds/{guild_id}/members/{user_id}", gateway.ErrMissingPermissions,
+	"the bot has Kick Members, but ada owns the guild and nobody's roles rank above the owner's; check the permission and the role hierarchy before calling")

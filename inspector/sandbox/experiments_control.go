@@ -36,6 +36,10 @@ type experimentControls struct {
 	// it is, so the offer cannot be addressed to a session.
 	helloOffer      time.Duration
 	helloOfferUntil time.Time
+
+	// enforcing counts the experiments that turned Identify's
+	// max_concurrency limit on; guarded by Server.mu, which Identify holds.
+	enforcing int
 }
 
 // Bounds of the knobs: a heartbeat_interval a library can keep up with and
@@ -105,6 +109,42 @@ func (c *conn) heartbeatDeadline() time.Duration {
 		interval, grace = d, min(grace, d)
 	}
 	return interval + grace
+}
+
+// maxConcurrencyLocked is the max_concurrency Identify obeys now: the
+// configured one, else 1 while an experiment enforces it, else 0 (none).
+func (s *Server) maxConcurrencyLocked() int {
+	if s.cfg.MaxConcurrency > 0 {
+		return s.cfg.MaxConcurrency
+	}
+	if s.exp.enforcing > 0 {
+		return 1
+	}
+	return 0
+}
+
+// EnforceIdentifyConcurrency turns on Discord's identify limit (one Identify
+// per 5 s, max_concurrency 1) until restore is called, so an experiment can
+// show the op 9 a second Identify gets. The sandbox leaves it off by default
+// because every bot on it shares one token; when Config.MaxConcurrency
+// already enforces it, nothing changes.
+func (s *Server) EnforceIdentifyConcurrency() (restore func()) {
+	s.mu.Lock()
+	if s.exp.enforcing == 0 && s.cfg.MaxConcurrency <= 0 {
+		// Identifies made while the limit was off were not counted, so the
+		// window starts empty rather than from a stale earlier run.
+		clear(s.identifies)
+	}
+	s.exp.enforcing++
+	s.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			s.exp.enforcing--
+			s.mu.Unlock()
+		})
+	}
 }
 
 // RequestHeartbeat sends op 1 to a connection now: the server asking for a

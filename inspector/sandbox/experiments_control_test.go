@@ -154,3 +154,33 @@ func TestAnOfferedIntervalShortensTheSilenceDeadline(t *testing.T) {
 		t.Fatalf("4009 came after %s, not within interval + interval", waited)
 	}
 }
+
+func TestEnforceIdentifyConcurrencyIsRestored(t *testing.T) {
+	clock := newTestClock()
+	cfg := testConfig()
+	cfg.Now = clock.Now
+	s, ts := startSandbox(t, cfg)
+	identify := func() *client {
+		c := dial(t, ts, "?v=10")
+		c.expect(gateway.OpHello, "")
+		c.send(gateway.OpIdentify, identifyWith(gateway.IntentGuilds))
+		return c
+	}
+	identify().expectDispatch("READY")
+	identify().expectDispatch("READY") // off by default: the bots share one token
+
+	restore := s.EnforceIdentifyConcurrency()
+	identify().expectDispatch("READY") // the window starts empty
+	late := identify()
+	if p := late.expect(gateway.OpInvalidSession, ""); string(p.D) != "false" {
+		t.Fatalf("a second Identify within 5 s got op 9 d=%s", p.D)
+	}
+	clock.Advance(identifyWindow)
+	late.send(gateway.OpIdentify, identifyWith(gateway.IntentGuilds))
+	late.expectDispatch("READY") // after waiting, the same connection logs in
+
+	restore()
+	restore() // a second call changes nothing
+	identify().expectDispatch("READY")
+	identify().expectDispatch("READY")
+}

@@ -83,7 +83,7 @@ const identifyWindow = 5 * time.Second
 // identifyAllowedLocked applies max_concurrency: shards are bucketed by
 // shard_id % max_concurrency and each bucket identifies once per 5 s.
 func (s *Server) identifyAllowedLocked(shard *[2]int, now time.Time) bool {
-	mc := s.cfg.MaxConcurrency
+	mc := s.maxConcurrencyLocked()
 	if mc <= 0 {
 		return true
 	}
