@@ -24,11 +24,11 @@ import (
 // whenever it changes; "event: reset" says the stream starts over (the
 // browser's last id came from before a restart of the program).
 const (
-	// flushEvery bounds how often batches go out under load: 50 writes a
+	// flushEvery bounds how often batches go out under load: 100 writes a
 	// second carry thousands of frames a second cheaply, and keep a frame's
-	// wait short enough for the panel's 50 ms frame-to-screen goal. A lone
-	// frame still goes out at once.
-	flushEvery = 20 * time.Millisecond
+	// wait (this, plus one animation frame to draw it) inside the panel's
+	// 50 ms frame-to-screen goal. A lone frame still goes out at once.
+	flushEvery = 10 * time.Millisecond
 	// maxBatch keeps one event small enough to parse in one go.
 	maxBatch = 500
 	// keepAliveEvery sends a comment so proxies and the browser notice a
@@ -188,7 +188,7 @@ func resumeFrom(r *http.Request) (int64, error) {
 
 // readBatches follows the session and hands records over in batches: it
 // waits for one record, then takes whatever else is already there, and
-// after a batch waits out the rest of flushEvery so a flood costs at most 50
+// after a batch waits out the rest of flushEvery so a flood costs at most 100
 // events a second; a backlog goes out in full batches without waiting. It blocks while the writer is busy, which is fine: the
 // session keeps the records, the subscription only holds a cursor.
 func readBatches(ctx context.Context, sess *inspector.Session, from int64, out chan<- batch) {

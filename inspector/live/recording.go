@@ -19,8 +19,9 @@ import (
 // another (rather than drop one the reader loaded on purpose) until one is
 // removed.
 const (
-	// MaxRecordingBytes: an hour of a busy bot is tens of megabytes.
-	MaxRecordingBytes = 64 << 20
+	// MaxRecordingBytes: an hour of a busy bot is tens of megabytes, and a
+	// recording of 100,000 frames about 70 MB.
+	MaxRecordingBytes = 128 << 20
 	// MaxRecordingFrames: lines holding a record, blank lines aside.
 	MaxRecordingFrames = 200_000
 	// MaxRecordingLine: above the largest record a frame makes: a big
