@@ -137,7 +137,16 @@ func (s *Server) feedSnapshotLocked(user gateway.Snowflake) FeedSnapshot {
 		if g.member(user) == nil {
 			continue
 		}
-		snap.Guilds = append(snap.Guilds, g.guildCreate(gateway.IntentGuildPresences|gateway.IntentGuildMembers, 1<<30))
+		guild := g.guildCreate(gateway.IntentGuildPresences|gateway.IntentGuildMembers, 1<<30)
+		// A member's client lists only the channels the member may view.
+		visible := guild.Channels[:0:0]
+		for _, ch := range guild.Channels {
+			if s.world.permissionsIn(ch.ID, user).Has(gateway.PermViewChannel) {
+				visible = append(visible, ch)
+			}
+		}
+		guild.Channels = visible
+		snap.Guilds = append(snap.Guilds, guild)
 	}
 	for _, d := range append([]*channelState{s.world.dm}, s.world.dms...) {
 		for _, r := range d.ch.Recipients {

@@ -192,3 +192,32 @@ func nextEvent(t *testing.T, fc *feedClient, name string) map[string]any {
 		}
 	}
 }
+
+// TestFeedSnapshotListsOnlyChannelsTheMemberMayView: #staff-only hides from
+// @everyone and shows to Moderators, so ada (a Moderator) sees it in her
+// snapshot and grace (a Member) does not, as their clients would.
+func TestFeedSnapshotListsOnlyChannelsTheMemberMayView(t *testing.T) {
+	_, ts := startSandbox(t, testConfig())
+	has := func(user string) bool {
+		fc, _ := openFeed(t, ts, user)
+		first := <-fc.events
+		var snap FeedSnapshot
+		if first[0] != "snapshot" || json.Unmarshal([]byte(first[1]), &snap) != nil {
+			t.Fatalf("first event = %v", first)
+		}
+		for _, g := range snap.Guilds {
+			for _, ch := range g.Channels {
+				if ch.ID == StaffChannelID {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if !has("") {
+		t.Error("ada, a Moderator, does not see #staff-only")
+	}
+	if has("?user_id=1315649146060931072") {
+		t.Error("grace, a Member, sees #staff-only")
+	}
+}
