@@ -13,6 +13,7 @@
 package experiment
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -99,6 +100,12 @@ func (e *Engine) Run(ctx context.Context, name, stream string) (Result, error) {
 			return Result{}, fmt.Errorf("the %q experiment cannot act on another bot: %s", name, spec.whyInspectorOnly())
 		}
 	} else {
+		// A target busy with an experiment may be between connections
+		// (that is what many experiments do): say it is busy, not that it
+		// is not logged in.
+		if err := e.idle(cmp.Or(stream, InspectorStream)); err != nil {
+			return Result{}, err
+		}
 		var err error
 		if tg, err = e.target(stream); err != nil {
 			return Result{}, err
@@ -143,6 +150,20 @@ func (e *Engine) claim(key, name, label string) error {
 		return &ErrBusy{Running: running, Target: label}
 	}
 	e.running[key] = name
+	return nil
+}
+
+// idle answers ErrBusy when an experiment runs on stream.
+func (e *Engine) idle(stream string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if running, busy := e.running[stream]; busy {
+		label := stream
+		if stream == InspectorStream {
+			label = "the inspector's own connection"
+		}
+		return &ErrBusy{Running: running, Target: label}
+	}
 	return nil
 }
 
