@@ -18,11 +18,15 @@ const DefaultCapacity = 200_000
 // that falls further behind than the ring holds is told how many records it
 // missed instead of losing them silently.
 type Session struct {
-	mu      sync.Mutex
-	ring    []Record // grows to capacity, then wraps
+	mu sync.Mutex
+	// The ring is kept in fixed chunks allocated as it fills, so growing
+	// never copies what is held: one big copy (and the garbage collector's
+	// work for it) would stall every viewer while a flood is coming in.
+	chunks  [][]Record
+	held    int // records in the ring, up to cap; then it wraps
 	cap     int
 	next    int64 // index the next record gets
-	base    int64 // index of the record in ring[0] before it wrapped
+	base    int64 // index of the record in slot 0
 	changed chan struct{}
 
 	// ingestMu keeps the ring's order equal to the annotation order, which
@@ -68,22 +72,28 @@ func (s *Session) add(r Record) Record {
 	return r
 }
 
+// chunkRecords is how many records one chunk of the ring holds.
+const chunkRecords = 4096
+
 // store puts r in its slot; callers hold mu.
 func (s *Session) store(r Record) {
-	if len(s.ring) < s.cap {
-		if len(s.ring) == cap(s.ring) {
-			// Grow as append would, but never past the capacity.
-			grown := make([]Record, len(s.ring), min(max(2*len(s.ring), 64), s.cap))
-			copy(grown, s.ring)
-			s.ring = grown
-		}
-		s.ring = append(s.ring, r)
-		return
-	}
-	s.ring[s.slot(r.Index)] = r
+	*s.at(r.Index) = r
+	s.held = min(s.held+1, s.cap)
 }
 
-func (s *Session) slot(index int64) int64 { return (index - s.base) % int64(s.cap) }
+// at is the slot of index, allocating its chunk the first time; callers
+// hold mu.
+func (s *Session) at(index int64) *Record {
+	slot := int((index - s.base) % int64(s.cap))
+	c := slot / chunkRecords
+	for len(s.chunks) <= c {
+		s.chunks = append(s.chunks, nil)
+	}
+	if s.chunks[c] == nil {
+		s.chunks[c] = make([]Record, min(chunkRecords, s.cap-c*chunkRecords))
+	}
+	return &s.chunks[c][slot%chunkRecords]
+}
 
 func (s *Session) wake() {
 	close(s.changed)
@@ -98,7 +108,7 @@ func (s *Session) Bounds() (oldest, next int64) {
 	return s.oldest(), s.next
 }
 
-func (s *Session) oldest() int64 { return s.next - int64(len(s.ring)) }
+func (s *Session) oldest() int64 { return s.next - int64(s.held) }
 
 // Capacity is the most records the session keeps.
 func (s *Session) Capacity() int { return s.cap }
@@ -110,7 +120,7 @@ func (s *Session) Get(index int64) (Record, bool) {
 	if index < s.oldest() || index >= s.next {
 		return Record{}, false
 	}
-	return s.ring[s.slot(index)], true
+	return *s.at(index), true
 }
 
 // Records copies out the held records from index from on, at most max of
@@ -125,7 +135,7 @@ func (s *Session) Records(from int64, max int) []Record {
 	}
 	out := make([]Record, n)
 	for i := range out {
-		out[i] = s.ring[s.slot(from+int64(i))]
+		out[i] = *s.at(from + int64(i))
 	}
 	return out
 }
@@ -197,7 +207,7 @@ func (sub *Subscription) Next(ctx context.Context) (Record, error) {
 			return Record{}, gap
 		}
 		if sub.next < s.next {
-			r := s.ring[s.slot(sub.next)]
+			r := *s.at(sub.next)
 			sub.next++
 			s.mu.Unlock()
 			return r, nil
@@ -220,8 +230,10 @@ func (s *Session) payloadBytes() int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var n int64
-	for i := range s.ring {
-		n += int64(len(s.ring[i].Payload))
+	for _, chunk := range s.chunks {
+		for i := range chunk {
+			n += int64(len(chunk[i].Payload))
+		}
 	}
 	return n
 }
