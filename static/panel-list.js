@@ -69,8 +69,14 @@
   function makeRow() {
     const row = el("div", "frame-row");
     row.setAttribute("role", "option");
-    row.append(el("span", "fr-time"), el("span", "fr-dir"), el("span", "fr-op"), el("span", "fr-t"),
-      el("span", "fr-s"), el("span", "fr-size"), el("span", "fr-summary"));
+    // Each cell keeps one text node whose data changes: replacing a
+    // cell's text node (textContent) would make the browser throw away and
+    // rebuild its layout object for every frame that streams past.
+    for (const name of ["fr-time", "fr-dir", "fr-op", "fr-t", "fr-s", "fr-size", "fr-summary"]) {
+      const cell = el("span", name);
+      cell.append(document.createTextNode(""));
+      row.append(cell);
+    }
     list.append(row);
     return row;
   }
@@ -82,36 +88,66 @@
     return d ? d.text : "";
   }
 
+  // setAttr and setClass write only what changed: the list redraws up to
+  // sixty times a second, and an unchanged row should cost nothing.
+  function setAttr(node, name, value) {
+    if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+  }
+  function setClass(node, name, on) {
+    if (node.classList.contains(name) !== on) node.classList.toggle(name, on);
+  }
+
+  // write changes a cell's one text node.
+  function write(cell, text) {
+    const node = cell.firstChild;
+    if (node.data !== text) node.data = text;
+  }
+
+  // fill writes what a row shows of r; it runs once when a row is given a
+  // record, since a record never changes once received.
   function fill(row, r) {
     const [time, dir, op, t, s, size, summary] = row.children;
-    if (row.record !== r || !row.id) row.id = "frame-" + r.index;
     row.record = r;
+    row.id = "frame-" + r.index;
     row.dataset.index = r.index;
     row.dataset.dir = r.dir;
     const isREST = r.op == null && r.op_name === "REST";
     row.dataset.op = r.op != null ? r.op : isREST ? "rest" : "close";
-    time.textContent = clock(r.time);
-    dir.textContent = r.dir === "send" ? "↑" : "↓";
-    dir.title = r.dir === "send" ? "sent by the client" : "received from the server";
-    op.textContent = r.op != null ? String(r.op) : isREST ? "⇄" : "✕";
-    op.title = r.op != null ? `op ${r.op} ${r.op_name || ""}` : isREST ? "a REST call beside the gateway" : r.close ? "websocket close" : "no readable op";
-    t.textContent = r.t || (r.close ? `Close ${r.close.code}` : r.op_name || "");
-    s.textContent = r.s == null ? "" : String(r.s);
-    s.title = r.s == null ? "" : "sequence number s";
-    size.textContent = bytes(r.size);
-    summary.textContent = r.summary || r.error || "";
-    summary.title = summary.textContent;
+    write(time, clock(r.time));
+    write(dir, r.dir === "send" ? "↑" : "↓");
+    setAttr(dir, "title", r.dir === "send" ? "sent by the client" : "received from the server");
+    write(op, r.op != null ? String(r.op) : isREST ? "⇄" : "✕");
+    setAttr(op, "title", r.op != null ? `op ${r.op} ${r.op_name || ""}` : isREST ? "a REST call beside the gateway" : r.close ? "websocket close" : "no readable op");
+    write(t, r.t || (r.close ? `Close ${r.close.code}` : r.op_name || ""));
+    write(s, r.s == null ? "" : String(r.s));
+    setAttr(s, "title", r.s == null ? "" : "sequence number s");
+    write(size, bytes(r.size));
+    write(summary, r.summary || r.error || "");
     row.classList.toggle("late", !!(r.heartbeat && r.heartbeat.late));
     row.classList.toggle("has-close", !!r.close);
-    row.classList.toggle("marked", marked.has(r.index));
+  }
+
+  // refresh writes the row's state that can change while it shows the same
+  // record: selected, marked by a lesson, a resume divider above it, and
+  // its place in the whole list.
+  function refresh(row, r, position) {
+    row.position = position;
+    const top = `translateY(${position * ROW}px)`;
+    if (row.style.transform !== top) row.style.transform = top;
+    if (row.hidden) row.hidden = false;
+    setClass(row, "marked", marked.has(r.index));
     // A resumed session carries on in its stream: the first record of the
     // new connection is ruled off, with the server's sentence about it.
     const divider = dividerAt(r.index);
-    row.classList.toggle("resumed-here", !!divider);
-    if (divider) summary.title = divider + " " + summary.textContent;
+    setClass(row, "resumed-here", !!divider);
+    const summary = row.lastElementChild;
+    setAttr(summary, "title", divider ? divider + " " + summary.textContent : summary.textContent);
     const isSelected = selected === r;
-    row.classList.toggle("selected", isSelected);
-    row.setAttribute("aria-selected", String(isSelected));
+    setClass(row, "selected", isSelected);
+    setAttr(row, "aria-selected", String(isSelected));
+    // The list is virtual: each option says where it is in the whole.
+    setAttr(row, "aria-posinset", String(position + 1));
+    setAttr(row, "aria-setsize", String(view.length));
   }
 
   function countText(total) {
@@ -122,43 +158,101 @@
     return text;
   }
 
+  let viewHeight = 0; // the list's visible height, kept by a ResizeObserver
   let renders = 0; // how many times the list was drawn, for the tests
   function render() {
     dirty = false;
     renders++;
-    spacer.style.height = view.length * ROW + "px";
-    if (follow) list.scrollTop = newestOnTop() ? 0 : list.scrollHeight;
-    else if (addedOnTop) list.scrollTop += addedOnTop * ROW; // keep the rows the reader looks at still
+    // Where the list will be scrolled to is worked out, not read back
+    // after a change: the rows are written first and the scroll last, so
+    // the browser lays the list out once a frame, not twice.
+    const was = list.scrollTop;
+    const bottom = Math.max(0, view.length * ROW - viewHeight);
+    let top = was;
+    if (follow) top = newestOnTop() ? 0 : bottom;
+    else if (addedOnTop) top = Math.min(bottom, was + addedOnTop * ROW); // keep the rows the reader looks at still
     addedOnTop = 0;
-    ownScroll = list.scrollTop;
-    const first = Math.max(0, Math.floor(list.scrollTop / ROW) - OVERSCAN);
-    const last = Math.min(view.length, Math.ceil((list.scrollTop + list.clientHeight) / ROW) + OVERSCAN);
-    let used = 0;
-    for (let i = first; i < last; i++, used++) {
-      const row = pool[used] || (pool[used] = makeRow());
-      row.hidden = false;
-      row.style.transform = `translateY(${i * ROW}px)`;
-      fill(row, at(i));
-      // The list is virtual: each option says where it is in the whole.
-      row.setAttribute("aria-posinset", String(i + 1));
-      row.setAttribute("aria-setsize", String(view.length));
+    const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
+    const last = Math.min(view.length, Math.ceil((top + viewHeight) / ROW) + OVERSCAN);
+    // A row that already shows a record still in view keeps it, so while
+    // the list follows the newest frames only the new rows are written.
+    const wanted = new Map();
+    for (let i = first; i < last; i++) wanted.set(at(i), i);
+    const free = [];
+    for (const row of pool) {
+      const i = row.hidden ? undefined : wanted.get(row.record);
+      if (i === undefined) free.push(row);
+      else {
+        refresh(row, row.record, i);
+        wanted.delete(row.record);
+      }
     }
-    for (let i = used; i < pool.length; i++) {
-      pool[i].hidden = true;
-      pool[i].removeAttribute("id");
+    for (const [r, i] of wanted) {
+      let row = free.pop();
+      if (!row) pool.push((row = makeRow()));
+      fill(row, r);
+      refresh(row, r, i);
     }
+    for (const row of free) {
+      if (row.hidden) continue;
+      row.hidden = true;
+      row.record = null;
+      row.removeAttribute("id");
+      delete row.dataset.index;
+    }
+    readingOrder();
+    spacer.style.height = view.length * ROW + "px";
+    if (top !== was) list.scrollTop = top;
+    ownScroll = top;
     // A screen reader follows the selected row while focus stays on the list.
     const shown = selected && pool.find((row) => !row.hidden && row.record === selected);
     if (shown) list.setAttribute("aria-activedescendant", shown.id);
     else list.removeAttribute("aria-activedescendant");
-    const total = P.state.records.length;
-    count.textContent = countText(total);
-    count.dataset.total = total;
-    jump.hidden = follow || paused || sort.key !== "time";
-    empty.hidden = view.length > 0;
-    const f = filterState();
-    empty.textContent = !total ? (clearedViews ? "The view is clear; new frames appear here as they arrive." : "Waiting for frames…") :
-      f.error ? f.error + "." : "No frames match the filters yet; new ones appear here as they arrive.";
+    writeCount();
+    setHidden(jump, follow || paused || sort.key !== "time");
+    setHidden(empty, view.length > 0);
+    if (!empty.hidden) {
+      const total = P.state.records.length;
+      const f = filterState();
+      setText(empty, !total ? (clearedViews ? "The view is clear; new frames appear here as they arrive." : "Waiting for frames…") :
+        f.error ? f.error + "." : "No frames match the filters yet; new ones appear here as they arrive.");
+    }
+  }
+
+  function setHidden(node, hidden) {
+    if (node.hidden !== hidden) node.hidden = hidden;
+  }
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
+  }
+
+  // writeCount keeps the count in step, but while frames stream in it
+  // changes at most a few times a second: the count sits outside the
+  // list, so each change lays out the page around it.
+  const COUNT_EVERY = 250; // ms
+  let countWritten = 0;
+  let countTimer = 0;
+  function writeCount() {
+    const text = countText(P.state.records.length);
+    if (text === count.textContent) return;
+    const wait = countWritten + COUNT_EVERY - performance.now();
+    const streaming = P.state.records.length > 0 && view.length > 0;
+    if (streaming && wait > 0) {
+      if (!countTimer) countTimer = setTimeout(() => { countTimer = 0; writeCount(); }, wait);
+      return;
+    }
+    count.textContent = text;
+    countWritten = performance.now();
+  }
+
+  // readingOrder tells assistive technology the order the rows are drawn
+  // in. The document order differs (a row keeps its element while it stays
+  // in view, so only new rows are written), and moving elements to match
+  // would cost the browser far more than the rows themselves.
+  function readingOrder() {
+    const ids = pool.filter((row) => !row.hidden).sort((a, b) => a.position - b.position).map((row) => row.id).join(" ");
+    if (ids) setAttr(list, "aria-owns", ids);
+    else list.removeAttribute("aria-owns");
   }
 
   function onRecords(fresh) {
@@ -275,7 +369,11 @@
       lastTop = list.scrollTop;
       schedule();
     }, { passive: true });
-    new ResizeObserver(schedule).observe(list);
+    viewHeight = list.clientHeight;
+    new ResizeObserver((entries) => {
+      viewHeight = entries[entries.length - 1].contentRect.height;
+      schedule();
+    }).observe(list);
     list.addEventListener("click", (e) => {
       const row = e.target instanceof Element ? e.target.closest(".frame-row") : null;
       if (row?.record) select(row.record, false);

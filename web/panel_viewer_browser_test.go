@@ -77,7 +77,7 @@ func TestPanelFiltersLikeAFrameViewer(t *testing.T) {
 
 	// Sorting by size and by time.
 	b.do(t, "sort by size", chromedp.Click(chromedp.CSS(`.frame-sort[data-sort="size"]`)))
-	b.waitTrue(t, "the biggest frame is on top", `(() => { const v = `+panelJS+`.list.view(); const top = document.querySelector(".frame-row:not([hidden])"); return +top.dataset.index === v[v.length - 1].index && v[v.length - 1].size === Math.max(...v.map((r) => r.size)); })()`)
+	b.waitTrue(t, "the biggest frame is on top", `(() => { const v = `+panelJS+`.list.view(); const top = `+visibleRows+`.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)[0]; return +top.dataset.index === v[v.length - 1].index && v[v.length - 1].size === Math.max(...v.map((r) => r.size)); })()`)
 	b.do(t, "sort by time", chromedp.Click(chromedp.CSS(`.frame-sort[data-sort="time"]`)))
 	b.waitTrue(t, "oldest first", `document.querySelector(".frame-sort[data-sort=time]").dataset.dir === "asc" && `+panelJS+`.list.view()[0] === `+panelJS+`.state.records[0]`)
 	b.do(t, "newest first", chromedp.Click(chromedp.CSS(`.frame-sort[data-sort="time"]`)))
