@@ -10,8 +10,12 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/css"
+	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
@@ -108,6 +112,19 @@ func (b *browserSession) watchConsole(t *testing.T) {
 			}
 		}
 	}()
+}
+
+// quietDevTools turns off the DevTools domains chromedp enables for its
+// own use (network, DOM, CSS, log): with them on, the browser reports every
+// streamed event and DOM change to the test, work no reader's browser does,
+// so a measurement would count it. Only evaluation is left to use.
+func (b *browserSession) quietDevTools(t *testing.T) {
+	t.Helper()
+	for _, command := range []cdp.Command[cdp.Empty, cdp.Empty]{network.Disable, css.Disable, dom.Disable, cdplog.Disable} {
+		if _, err := chromedp.Call(b.ctx, command, cdp.Empty{}); err != nil {
+			t.Fatalf("%s: %v", command.Method, err)
+		}
+	}
 }
 
 // newTab opens a second tab in the same browser, with its own console

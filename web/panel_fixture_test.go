@@ -37,14 +37,27 @@ type panelServer struct {
 
 // syncBuffer is a bytes.Buffer safe for the logger and the test at once.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	discard bool
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.discard {
+		return len(p), nil
+	}
 	return b.buf.Write(p)
+}
+
+// stopKeeping drops what is written from now on: a measurement that
+// streams hundreds of megabytes must not measure this buffer growing.
+func (b *syncBuffer) stopKeeping() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.discard = true
+	b.buf = bytes.Buffer{}
 }
 
 func (b *syncBuffer) String() string {

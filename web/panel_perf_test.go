@@ -56,17 +56,24 @@ type floodFigures struct{ p50, p99, longest float64 }
 func floodPanel(t *testing.T, rate, seconds int) floodFigures {
 	t.Helper()
 	p := newPanelServer(t, panelCourse(t))
+	p.responses.stopKeeping()
+	p.log.stopKeeping()
 	b := newBrowser(t)
 	b.do(t, "open a lesson", chromedp.Navigate(p.ts.URL+"/lessons/first"))
 	b.waitTrue(t, "identified", `document.querySelector("#conn-state").dataset.kind === "identified"`)
+	b.quietDevTools(t)
 	evalIn[bool](t, b, `(() => {
 		window.__latency = [];
+		window.__frames = [];
+		{ let last = performance.now(); const tick = (now) => { window.__frames.push(now - last); last = now; requestAnimationFrame(tick); }; requestAnimationFrame(tick); }
+		window.__arrival = [];
 		window.__longTasks = [];
 		window.__renders = 0;
 		new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
 			.observe({ type: "longtask", buffered: false });
 		`+panelJS+`.on("records", (fresh) => {
 			const times = fresh.map((r) => Date.parse(r.time));
+			for (const r of fresh) window.__arrival.push(r.receivedAt - Date.parse(r.time));
 			requestAnimationFrame(() => { const now = Date.now(); for (const t of times) window.__latency.push(now - t); });
 		});
 		return true;
@@ -98,6 +105,12 @@ func floodPanel(t *testing.T, rate, seconds int) floodFigures {
 	evalIn[bool](t, b, `(() => { const l = document.getElementById("frame-list"); l.scrollTop = 0; l.scrollTop = l.scrollHeight / 2; return true; })()`)
 
 	latency := evalIn[[]float64](t, b, "window.__latency")
+	frames := evalIn[[]float64](t, b, "window.__frames")
+	slices.Sort(frames)
+	t.Logf("animation frames: %d, interval p50 %.1f ms, p90 %.1f, p99 %.1f, max %.1f", len(frames), frames[len(frames)/2], frames[len(frames)*9/10], frames[len(frames)*99/100], frames[len(frames)-1])
+	arrival := evalIn[[]float64](t, b, "window.__arrival")
+	slices.Sort(arrival)
+	t.Logf("frame → in the page (server and network): p50 %.0f ms, p99 %.0f ms, max %.0f ms", arrival[len(arrival)/2], arrival[len(arrival)*99/100], arrival[len(arrival)-1])
 	longTasks := evalIn[[]float64](t, b, "window.__longTasks")
 	total := evalIn[int](t, b, panelJS+".state.records.length") - before
 	slices.Sort(latency)
