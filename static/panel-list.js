@@ -202,8 +202,10 @@
     }
     readingOrder();
     spacer.style.height = view.length * ROW + "px";
+    // The browser keeps scrollTop in whole (device) pixels: remember what
+    // it made of ours, so its scroll event is known for our own.
     if (top !== was) list.scrollTop = top;
-    ownScroll = top;
+    ownScroll = top !== was ? list.scrollTop : was;
     // A screen reader follows the selected row while focus stays on the list.
     const shown = selected && pool.find((row) => !row.hidden && row.record === selected);
     if (shown) list.setAttribute("aria-activedescendant", shown.id);
