@@ -39,7 +39,8 @@ window.GatewayTourGuildStrip = (() => {
 
   function take(stream, label, batch) {
     if (!action) return;
-    for (const r of batch) {
+    for (const raw of batch) {
+      const r = P.record(raw);
       if (Date.parse(r.time) < action.started - 50 || r.op === 1 || r.op === 11 || r.op === 10) continue;
       if (Date.now() - action.started > WINDOW_MS + 2000) return;
       action.records.push({ stream, label, r, at: performance.now() });

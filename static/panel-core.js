@@ -69,13 +69,30 @@ window.GatewayTourPanel = (() => {
     return state.streams.find((s) => s.id === id) || null;
   }
 
+  // Record is a record as the page keeps it. The server sends each payload
+  // as text (payload_text), and r.payload parses it the first time it is
+  // read (the detail, the guild strip): a hundred thousand records then
+  // hold a string each, not an object graph each, so the garbage collector
+  // stays quick while frames pour in.
+  class Record {
+    get payload() {
+      if (this._payload === undefined && this.payload_text !== undefined) this._payload = JSON.parse(this.payload_text);
+      return this._payload;
+    }
+  }
+
+  // record makes a record of the server's stream (JSON.parse of an event's
+  // data) one the page keeps.
+  const record = (raw) => Object.assign(new Record(), raw);
+
   function receive(batch) {
     const receivedAt = Date.now();
     const fresh = [];
-    for (const r of batch) {
+    for (const raw of batch) {
       // A reconnect resumes after the last id, so repeats are rare; drop them.
-      if (r.index <= state.lastIndex) continue;
-      state.lastIndex = r.index;
+      if (raw.index <= state.lastIndex) continue;
+      state.lastIndex = raw.index;
+      const r = record(raw);
       r.receivedAt = receivedAt;
       fresh.push(r);
     }
@@ -155,5 +172,5 @@ window.GatewayTourPanel = (() => {
     open(state.streamID);
   });
 
-  return { state, on, emit, post, remove, open, streamInfo, csrf, clock, bytes, el };
+  return { state, on, emit, post, remove, open, streamInfo, record, csrf, clock, bytes, el };
 })();

@@ -74,7 +74,8 @@
   // stripped is the record without the page's own search caches.
   function stripped(r) {
     const out = {};
-    for (const [k, v] of Object.entries(r)) if (!k.startsWith("_") && k !== "receivedAt") out[k] = v;
+    for (const [k, v] of Object.entries(r)) if (!k.startsWith("_") && k !== "receivedAt" && k !== "payload_text") out[k] = v;
+    if (r.payload !== undefined) out.payload = r.payload;
     return out;
   }
 
@@ -137,7 +138,7 @@
     }
     const toggle = button(raw ? "Tree" : "Raw", "payload-toggle", raw ? "Show the payload as a tree" : "Show the payload as one line of JSON", () => { raw = !raw; render(current); });
     toggle.setAttribute("aria-pressed", String(raw));
-    button("Copy", "copy-data", "Copy the frame's data: its payload as JSON text", (b) => copy(b, r.payload === undefined ? "" : JSON.stringify(r.payload)));
+    button("Copy", "copy-data", "Copy the frame's data: its payload as JSON text", (b) => copy(b, r.payload_text ?? (r.payload === undefined ? "" : JSON.stringify(r.payload))));
     button("Copy as JSON", "copy-record", "Copy the whole record (payload, notes, timing) as pretty JSON", (b) => copy(b, JSON.stringify(stripped(r), null, 2)));
     const open = el("a", "button button-small", "JSON");
     open.href = `/panel/frame?stream=${encodeURIComponent(P.state.streamID)}&index=${r.index}&pretty=1`;

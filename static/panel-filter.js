@@ -24,7 +24,7 @@
 
   // dataText is the frame's data as one lower-cased string, made once.
   function dataText(r) {
-    if (r._data === undefined) r._data = r.payload === undefined ? "" : JSON.stringify(r.payload).toLowerCase();
+    if (r._data === undefined) r._data = r.payload_text !== undefined ? r.payload_text.toLowerCase() : r.payload === undefined ? "" : JSON.stringify(r.payload).toLowerCase();
     return r._data;
   }
   function notesText(r) {
@@ -37,7 +37,9 @@
   function values(r) {
     if (r._values) return r._values;
     const out = [];
-    const stack = r.payload === undefined ? [] : [r.payload];
+    // Parsed here without keeping the object (r.payload would keep it).
+    const payload = r._payload !== undefined || r.payload_text === undefined ? r.payload : JSON.parse(r.payload_text);
+    const stack = payload === undefined ? [] : [payload];
     while (stack.length) {
       const v = stack.pop();
       if (typeof v === "string") out.push(v);

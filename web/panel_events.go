@@ -15,7 +15,8 @@ import (
 
 // The live stream to the browser is Server-Sent Events. Records go out in
 // batches, each an "event: records" whose data is a JSON array of
-// inspector.Record and whose id is the index of the batch's last record.
+// inspector.Record (each with its payload as text: see recordsJSON) and
+// whose id is the index of the batch's last record.
 // EventSource reconnects on its own after a dropped connection or a laptop's
 // sleep and sends that id back as Last-Event-ID, so the stream resumes at the
 // next index and nothing is lost while the session's ring still holds it.
@@ -122,7 +123,7 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		case b := <-batches:
 			// A batch ends at a gap, so its records came before it.
 			if n := len(b.records); n > 0 {
-				out.event("records", strconv.FormatInt(b.records[n-1].Index, 10), mustJSON(b.records))
+				out.event("records", strconv.FormatInt(b.records[n-1].Index, 10), recordsJSON(b.records))
 			}
 			if b.gap != nil {
 				out.event("gap", strconv.FormatInt(b.gap.Resume-1, 10), mustJSON(gapEvent{Missed: b.gap.Missed, Resume: b.gap.Resume}))

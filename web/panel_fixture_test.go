@@ -191,6 +191,32 @@ func openEvents(t testing.TB, p *panelServer, query string, header ...string) *s
 	return s
 }
 
+// decodeRecords reads a records event's data: records whose payload
+// travels as text (payload_text), put back as the record's payload.
+func decodeRecords(t testing.TB, data string) []inspector.Record {
+	t.Helper()
+	var batch []inspector.Record
+	var texts []struct {
+		Payload     json.RawMessage `json:"payload"`
+		PayloadText *string         `json:"payload_text"`
+	}
+	if err := json.Unmarshal([]byte(data), &batch); err != nil {
+		t.Fatalf("records event is not a JSON array of records: %v", err)
+	}
+	if err := json.Unmarshal([]byte(data), &texts); err != nil {
+		t.Fatal(err)
+	}
+	for i := range batch {
+		if texts[i].Payload != nil {
+			t.Fatalf("record %d carries its payload as an object, not as payload_text", batch[i].Index)
+		}
+		if texts[i].PayloadText != nil {
+			batch[i].Payload = json.RawMessage(*texts[i].PayloadText)
+		}
+	}
+	return batch
+}
+
 // records waits for record batches until until returns true for one
 // record, and returns every record seen.
 func (s *sseStream) recordsUntil(t testing.TB, what string, until func(inspector.Record) bool) []inspector.Record {
@@ -214,10 +240,7 @@ func (s *sseStream) recordsUntil(t testing.TB, what string, until func(inspector
 			if ev.Event != "records" {
 				continue
 			}
-			var batch []inspector.Record
-			if err := json.Unmarshal([]byte(ev.Data), &batch); err != nil {
-				t.Fatalf("records event is not a JSON array of records: %v", err)
-			}
+			batch := decodeRecords(t, ev.Data)
 			if len(batch) == 0 || ev.ID != jsonInt(batch[len(batch)-1].Index) {
 				t.Fatalf("batch id %q does not name its last record", ev.ID)
 			}
