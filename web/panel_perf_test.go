@@ -139,7 +139,8 @@ func TestPerfPanelSelectsAHugeGuildCreate(t *testing.T) {
 	b.do(t, "open a lesson", chromedp.Navigate(p.ts.URL+"/lessons/first"))
 	b.waitTrue(t, "the recording is listed", `[...document.querySelectorAll("#stream-select option")].some((o) => o.value === `+jsString(id)+`)`)
 	b.do(t, "open the recording", setField("#stream-select", id))
-	b.waitTrue(t, "the GUILD_CREATE row", `document.querySelector('.frame-row[data-index="1"]:not([hidden])')`)
+	// The panel's own stream has an index 1 too: wait for the recording's.
+	b.waitTrue(t, "the GUILD_CREATE row", panelJS+`.state.streamID === `+jsString(id)+` && `+panelJS+`.state.records.length === 2 && document.querySelector('.frame-row[data-index="1"]:not([hidden])')`)
 	tasks, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]float64](`new Promise((done) => {
 		const tasks = [];
 		new PerformanceObserver((l) => { for (const e of l.getEntries()) tasks.push(e.duration); }).observe({ type: "longtask" });
