@@ -82,8 +82,28 @@ window.GatewayTourPanel = (() => {
   }
 
   // record makes a record of the server's stream (JSON.parse of an event's
-  // data) one the page keeps.
-  const record = (raw) => Object.assign(new Record(), raw);
+  // data) one the page keeps. The notes, terms and names that thousands of
+  // records repeat word for word are kept once: fewer live objects is what
+  // keeps the garbage collector's pauses short during a flood.
+  function record(raw) {
+    const r = Object.assign(new Record(), raw);
+    for (const key of ["op_name", "t", "source", "peer", "dir"]) if (typeof r[key] === "string") r[key] = shared(r[key], r[key]);
+    if (r.notes) r.notes = shared(r.notes.join("\u0000"), r.notes);
+    if (r.terms) r.terms = shared(r.terms.map((t) => t.path + "\u0001" + t.kind + "\u0001" + t.note).join("\u0000"), r.terms);
+    return r;
+  }
+
+  // shared returns the one kept value for key, keeping value as it when
+  // key is new; the table is bounded, after which values are kept as they
+  // come.
+  const SHARED_MAX = 20000;
+  const sharedValues = new Map();
+  function shared(key, value) {
+    const kept = sharedValues.get(key);
+    if (kept !== undefined) return kept;
+    if (sharedValues.size < SHARED_MAX) sharedValues.set(key, value);
+    return value;
+  }
 
   function receive(batch) {
     const receivedAt = Date.now();

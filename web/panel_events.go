@@ -30,8 +30,9 @@ const (
 	// wait (this, plus one animation frame to draw it) inside the panel's
 	// 50 ms frame-to-screen goal. A lone frame still goes out at once.
 	flushEvery = 10 * time.Millisecond
-	// maxBatch keeps one event small enough to parse in one go.
-	maxBatch = 500
+	// maxBatch keeps one event small enough to parse in one short task
+	// (a backlog or a recording goes out in many such events).
+	maxBatch = 200
 	// keepAliveEvery sends a comment so proxies and the browser notice a
 	// dead connection.
 	keepAliveEvery = 15 * time.Second
