@@ -17,6 +17,7 @@ import (
 func BenchmarkEventStreamBacklog(b *testing.B) {
 	const records = 10_000
 	p := newPanelServer(b, fixtureCourse(b))
+	p.responses.stopKeeping()
 	op := gateway.Opcode(0)
 	event := "MESSAGE_CREATE"
 	var file bytes.Buffer

@@ -195,23 +195,21 @@ func openEvents(t testing.TB, p *panelServer, query string, header ...string) *s
 // travels as text (payload_text), put back as the record's payload.
 func decodeRecords(t testing.TB, data string) []inspector.Record {
 	t.Helper()
-	var batch []inspector.Record
-	var texts []struct {
-		Payload     json.RawMessage `json:"payload"`
-		PayloadText *string         `json:"payload_text"`
+	var wire []struct {
+		inspector.Record
+		PayloadText *string `json:"payload_text"`
 	}
-	if err := json.Unmarshal([]byte(data), &batch); err != nil {
+	if err := json.Unmarshal([]byte(data), &wire); err != nil {
 		t.Fatalf("records event is not a JSON array of records: %v", err)
 	}
-	if err := json.Unmarshal([]byte(data), &texts); err != nil {
-		t.Fatal(err)
-	}
-	for i := range batch {
-		if texts[i].Payload != nil {
-			t.Fatalf("record %d carries its payload as an object, not as payload_text", batch[i].Index)
+	batch := make([]inspector.Record, len(wire))
+	for i, w := range wire {
+		if w.Payload != nil {
+			t.Fatalf("record %d carries its payload as an object, not as payload_text", w.Index)
 		}
-		if texts[i].PayloadText != nil {
-			batch[i].Payload = json.RawMessage(*texts[i].PayloadText)
+		batch[i] = w.Record
+		if w.PayloadText != nil {
+			batch[i].Payload = json.RawMessage(*w.PayloadText)
 		}
 	}
 	return batch
