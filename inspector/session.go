@@ -22,8 +22,7 @@ type Session struct {
 	// The ring is kept in fixed chunks allocated as it fills, so growing
 	// never copies what is held: one big copy (and the garbage collector's
 	// work for it) would stall every viewer while a flood is coming in.
-	chunks  [][]Record
-	held    int // records in the ring, up to cap; then it wraps
+	chunks  [][]Record // each allocated on first use
 	cap     int
 	next    int64 // index the next record gets
 	base    int64 // index of the record in slot 0
@@ -42,7 +41,10 @@ func NewSession(capacity int) *Session {
 		capacity = DefaultCapacity
 	}
 	secrets := &Secrets{}
-	return &Session{cap: capacity, changed: make(chan struct{}), secrets: secrets, annotator: newAnnotator(secrets)}
+	return &Session{
+		chunks: make([][]Record, (capacity+chunkRecords-1)/chunkRecords),
+		cap:    capacity, changed: make(chan struct{}), secrets: secrets, annotator: newAnnotator(secrets),
+	}
 }
 
 // Ingest annotates f, redacts it, stores it under the next index and
@@ -78,7 +80,6 @@ const chunkRecords = 4096
 // store puts r in its slot; callers hold mu.
 func (s *Session) store(r Record) {
 	*s.at(r.Index) = r
-	s.held = min(s.held+1, s.cap)
 }
 
 // at is the slot of index, allocating its chunk the first time; callers
@@ -86,9 +87,6 @@ func (s *Session) store(r Record) {
 func (s *Session) at(index int64) *Record {
 	slot := int((index - s.base) % int64(s.cap))
 	c := slot / chunkRecords
-	for len(s.chunks) <= c {
-		s.chunks = append(s.chunks, nil)
-	}
 	if s.chunks[c] == nil {
 		s.chunks[c] = make([]Record, min(chunkRecords, s.cap-c*chunkRecords))
 	}
@@ -108,7 +106,9 @@ func (s *Session) Bounds() (oldest, next int64) {
 	return s.oldest(), s.next
 }
 
-func (s *Session) oldest() int64 { return s.next - int64(s.held) }
+// oldest follows from what was stored since base: the ring holds the last
+// cap of them.
+func (s *Session) oldest() int64 { return max(s.base, s.next-int64(s.cap)) }
 
 // Capacity is the most records the session keeps.
 func (s *Session) Capacity() int { return s.cap }

@@ -146,8 +146,8 @@ func (e *Engine) Run(ctx context.Context, name, stream string) (Result, error) {
 func (e *Engine) claim(key, name, label string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if running, busy := e.running[key]; busy {
-		return &ErrBusy{Running: running, Target: label}
+	if err := e.busy(key, label); err != nil {
+		return err
 	}
 	e.running[key] = name
 	return nil
@@ -155,13 +155,18 @@ func (e *Engine) claim(key, name, label string) error {
 
 // idle answers ErrBusy when an experiment runs on stream.
 func (e *Engine) idle(stream string) error {
+	label := stream
+	if stream == InspectorStream {
+		label = inspectorLabel
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if running, busy := e.running[stream]; busy {
-		label := stream
-		if stream == InspectorStream {
-			label = "the inspector's own connection"
-		}
+	return e.busy(stream, label)
+}
+
+// busy is ErrBusy when an experiment holds key; callers hold mu.
+func (e *Engine) busy(key, label string) error {
+	if running, ok := e.running[key]; ok {
 		return &ErrBusy{Running: running, Target: label}
 	}
 	return nil

@@ -26,6 +26,9 @@ type target struct {
 	peer    string // a bot's library, from its stream's label
 }
 
+// inspectorLabel is how a result names the inspector's connection.
+const inspectorLabel = "the inspector's own connection"
+
 func (e *Engine) target(stream string) (target, error) {
 	if stream == "" {
 		stream = InspectorStream
@@ -40,7 +43,7 @@ func (e *Engine) target(stream string) (target, error) {
 		if info.State.Target != live.TargetSandbox || info.State.Kind != live.StateIdentified || info.State.SessionID == "" {
 			return target{}, errors.New("the inspector's own connection is not logged in to the sandbox right now (" + strings.TrimSuffix(info.State.Detail, ".") + "): connect it to the sandbox, wait for READY, and press again")
 		}
-		return target{key: stream, label: "the inspector's own connection", stream: stream, session: info.State.SessionID}, nil
+		return target{key: stream, label: inspectorLabel, stream: stream, session: info.State.SessionID}, nil
 	case live.KindSandboxBot:
 		tg := target{key: stream, label: info.Label + " (" + stream + ")", stream: stream, bot: true, peer: peerOf(info.Label, stream)}
 		// A stream carries on over the new connections its session is
