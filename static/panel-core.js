@@ -79,6 +79,12 @@ window.GatewayTourPanel = (() => {
       if (this._payload === undefined && this.payload_text !== undefined) this._payload = JSON.parse(this.payload_text);
       return this._payload;
     }
+
+    // readPayload is the payload without keeping it: a search over every
+    // record must not leave every record holding its object.
+    readPayload() {
+      return this._payload !== undefined || this.payload_text === undefined ? this.payload : JSON.parse(this.payload_text);
+    }
   }
 
   // record makes a record of the server's stream (JSON.parse of an event's

@@ -37,8 +37,7 @@
   function values(r) {
     if (r._values) return r._values;
     const out = [];
-    // Parsed here without keeping the object (r.payload would keep it).
-    const payload = r._payload !== undefined || r.payload_text === undefined ? r.payload : JSON.parse(r.payload_text);
+    const payload = r.readPayload ? r.readPayload() : r.payload;
     const stack = payload === undefined ? [] : [payload];
     while (stack.length) {
       const v = stack.pop();

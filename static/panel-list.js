@@ -235,14 +235,14 @@
   let countWritten = 0;
   let countTimer = 0;
   function writeCount() {
-    const text = countText(P.state.records.length);
-    if (text === count.textContent) return;
     const wait = countWritten + COUNT_EVERY - performance.now();
     const streaming = P.state.records.length > 0 && view.length > 0;
     if (streaming && wait > 0) {
       if (!countTimer) countTimer = setTimeout(() => { countTimer = 0; writeCount(); }, wait);
       return;
     }
+    const text = countText(P.state.records.length);
+    if (text === count.textContent) return;
     count.textContent = text;
     countWritten = performance.now();
   }
