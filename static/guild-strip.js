@@ -12,15 +12,15 @@ window.GatewayTourGuildStrip = (() => {
   const WINDOW_MS = 5000; // how long after an action its consequences are collected
   const MAX_ITEMS = 40;
   const MAX_STREAMS = 2; // with the panel's stream and the guild feed, four of the browser's six connections
-  const sources = new Map(); // stream id → EventSource
+  const sources = new Map(); // stream id → its event-stream reader
   let action = null; // { label, kind, started, id, records: [] }
 
-  // follow keeps one EventSource per bot stream on the sandbox, from its
+  // follow keeps one event stream per bot stream on the sandbox, from its
   // next record, so frames an action causes are seen whichever stream the
   // panel shows.
   function follow() {
     // Only while the guild is shown: a browser keeps six connections to a
-    // server, and every EventSource holds one.
+    // server, and every event stream holds one.
     const shown = !document.getElementById("guild-view")?.hidden;
     const live = shown ? (P.state.streams || []).filter((s) => s.kind === "sandbox-bot" && !["closed", "stopped"].includes(s.state?.kind)) : [];
     for (const [id, es] of sources) {
@@ -31,9 +31,8 @@ window.GatewayTourGuildStrip = (() => {
     }
     for (const s of live.slice(0, MAX_STREAMS)) {
       if (sources.has(s.id)) continue;
-      const es = new EventSource("/panel/events?stream=" + encodeURIComponent(s.id) + "&from=" + s.next);
-      es.addEventListener("records", (e) => take(s.id, s.label || s.id, JSON.parse(e.data)));
-      sources.set(s.id, es);
+      const url = "/panel/events?stream=" + encodeURIComponent(s.id) + "&from=" + s.next;
+      sources.set(s.id, window.GatewayTourSSE.follow(url, { events: { records: (data) => take(s.id, s.label || s.id, JSON.parse(data)) } }));
     }
   }
 

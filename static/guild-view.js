@@ -147,13 +147,15 @@ window.GatewayTourGuild = (() => {
   // ── the feed ──────────────────────────────────────────────────────────
   function connect() {
     source?.close();
-    const es = new EventSource("/sandbox/events?user_id=" + encodeURIComponent(state.me || ""));
-    source = es;
-    es.addEventListener("snapshot", (e) => snapshot(JSON.parse(e.data)));
-    es.addEventListener("dispatch", (e) => dispatch(JSON.parse(e.data)));
-    es.addEventListener("lost", () => {
-      es.close();
-      setTimeout(connect, 300);
+    source = window.GatewayTourSSE.follow("/sandbox/events?user_id=" + encodeURIComponent(state.me || ""), {
+      events: {
+        snapshot: (data) => snapshot(JSON.parse(data)),
+        dispatch: (data) => dispatch(JSON.parse(data)),
+        lost: () => {
+          source.close();
+          setTimeout(connect, 300);
+        },
+      },
     });
   }
 

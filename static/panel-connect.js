@@ -8,6 +8,10 @@
   const { el } = P;
   const $ = (id) => document.getElementById(id);
   let mode = "sandbox";
+  // A notice (a refused action, a stream that went away) stays in the
+  // state line this long, whatever state changes come after it.
+  const NOTICE_MS = 10000;
+  let notice = { text: "", until: 0 };
 
   const STATE_TEXT = {
     idle: "Not connected",
@@ -35,6 +39,7 @@
     box.querySelector(".conn-text").textContent = text;
     box.title = text;
     const lines = [];
+    if (notice.text && performance.now() < notice.until) lines.push(notice.text);
     // The server's sentence comes from the same explanation as the close
     // frame's own notes (who closed, and why: a client's 4000 to resume is
     // not trouble on the gateway's side), so it is preferred.
@@ -397,8 +402,8 @@
   P.on("link", showState);
   P.on("reveal", () => setCollapsed(false));
   P.on("notice", (text) => {
-    const detail = $("conn-detail");
-    detail.textContent = text;
-    detail.hidden = !text;
+    notice = { text: text || "", until: performance.now() + NOTICE_MS };
+    showState();
+    setTimeout(showState, NOTICE_MS + 50);
   });
 })();

@@ -1,5 +1,5 @@
 // Gateway Tour live panel, core: the stream of annotated frames from the
-// server (Server-Sent Events), the records kept in the page, and a small
+// server (Server-Sent Events, read by sse.js), the records kept in the page, and a small
 // event bus the other panel files (list, detail, chart, connect) hook into.
 // Frame data is only ever put in the page with textContent.
 "use strict";
@@ -18,7 +18,7 @@ window.GatewayTourPanel = (() => {
     streams: [],
     source: null,
     // The page's own link to the server: "connecting", "open",
-    // "reconnecting" (EventSource retries by itself) or "closed".
+    // "reconnecting" (the reader retries by itself) or "closed".
     link: "connecting",
   };
 
@@ -133,8 +133,8 @@ window.GatewayTourPanel = (() => {
     emit("records", fresh);
   }
 
-  // open follows a stream from its oldest held record. The browser's
-  // EventSource reconnects by itself after a drop or a sleep, sending the
+  // open follows a stream from its oldest held record. The reader
+  // (sse.js) reconnects by itself after a drop or a sleep, sending the
   // last id it saw, so the server carries on from the next record.
   function open(id) {
     state.source?.close();
@@ -142,34 +142,33 @@ window.GatewayTourPanel = (() => {
     state.records = [];
     state.lastIndex = -1;
     emit("reset", id);
-    const source = new EventSource("/panel/events?stream=" + encodeURIComponent(id));
+    const source = window.GatewayTourSSE.follow("/panel/events?stream=" + encodeURIComponent(id), {
+      events: {
+        records: (data) => receive(JSON.parse(data)),
+        gap: (data) => emit("gap", JSON.parse(data)),
+        reset: () => {
+          // The program restarted: its stream is a new one.
+          state.records = [];
+          state.lastIndex = -1;
+          emit("reset", id);
+        },
+        streams: (data) => {
+          state.streams = JSON.parse(data).streams || [];
+          emit("streams", state.streams);
+        },
+      },
+      link: (link) => {
+        if (state.source !== source) return;
+        state.link = link;
+        emit("link", link);
+        if (link === "closed" && id !== "inspector") {
+          // The stream is gone (a bot disconnected long ago, a server restart).
+          emit("notice", "That stream is no longer available; back to the panel's own connection.");
+          open("inspector");
+        }
+      },
+    });
     state.source = source;
-    source.addEventListener("records", (e) => receive(JSON.parse(e.data)));
-    source.addEventListener("gap", (e) => emit("gap", JSON.parse(e.data)));
-    source.addEventListener("reset", () => {
-      // The program restarted: its stream is a new one.
-      state.records = [];
-      state.lastIndex = -1;
-      emit("reset", id);
-    });
-    source.addEventListener("streams", (e) => {
-      state.streams = JSON.parse(e.data).streams || [];
-      emit("streams", state.streams);
-    });
-    source.addEventListener("open", () => {
-      state.link = "open";
-      emit("link", state.link);
-    });
-    source.addEventListener("error", () => {
-      if (state.source !== source) return;
-      state.link = source.readyState === EventSource.CLOSED ? "closed" : "reconnecting";
-      emit("link", state.link);
-      if (source.readyState === EventSource.CLOSED && id !== "inspector") {
-        // The stream is gone (a bot disconnected long ago, a server restart).
-        emit("notice", "That stream is no longer available; back to the panel's own connection.");
-        open("inspector");
-      }
-    });
   }
 
   // Formatting shared by the list and the detail.

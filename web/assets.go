@@ -93,9 +93,9 @@ func (t assetTable) url(name string) string {
 	return "/static/" + name + "?v=" + t[name].hash
 }
 
-// panelScripts are the live panel's files; panel-core.js first, since the
-// others register with it.
-var panelScripts = []string{"panel-core.js", "panel-filter.js", "panel-list.js", "panel-tree.js", "panel-detail.js", "panel-split.js", "panel-keys.js", "panel-chart.js", "panel-connect.js", "panel-hello.js", "experiments.js", "guild-md.js", "guild-render.js", "guild-list.js", "guild-view.js", "guild-strip.js", "guild-act.js", "guild-slash.js", "guild-side.js", "guild-connect.js", "guild-demo.js", "guild-members.js"}
+// panelScripts are the live panel's files: sse.js (the event-stream
+// reader) and panel-core.js first, since the others use them.
+var panelScripts = []string{"sse.js", "panel-core.js", "panel-filter.js", "panel-list.js", "panel-tree.js", "panel-detail.js", "panel-split.js", "panel-keys.js", "panel-chart.js", "panel-connect.js", "panel-hello.js", "experiments.js", "guild-md.js", "guild-render.js", "guild-list.js", "guild-view.js", "guild-strip.js", "guild-act.js", "guild-slash.js", "guild-side.js", "guild-connect.js", "guild-demo.js", "guild-members.js"}
 
 func (t assetTable) links() assetLinks {
 	panel := make([]string, len(panelScripts))

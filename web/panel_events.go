@@ -17,9 +17,10 @@ import (
 // batches, each an "event: records" whose data is a JSON array of
 // inspector.Record (each with its payload as text: see recordsJSON) and
 // whose id is the index of the batch's last record.
-// EventSource reconnects on its own after a dropped connection or a laptop's
-// sleep and sends that id back as Last-Event-ID, so the stream resumes at the
-// next index and nothing is lost while the session's ring still holds it.
+// The page's reader (static/sse.js, as EventSource would) reconnects on its
+// own after a dropped connection or a laptop's sleep and sends that id back
+// as Last-Event-ID, so the stream resumes at the next index and nothing is
+// lost while the session's ring still holds it.
 // When the ring no longer does, an "event: gap" says how many were missed.
 // "event: streams" carries the list of streams (and their connection state)
 // whenever it changes; "event: reset" says the stream starts over (the
@@ -36,7 +37,7 @@ const (
 	// keepAliveEvery sends a comment so proxies and the browser notice a
 	// dead connection.
 	keepAliveEvery = 15 * time.Second
-	// reconnectMS is the retry delay EventSource uses after a drop.
+	// reconnectMS is the retry delay the page's reader uses after a drop.
 	reconnectMS = 1000
 	// eventWriteTimeout cuts off a viewer that stops reading (a frozen
 	// tab, a suspended laptop, a client that never reads): each write

@@ -30,3 +30,29 @@ func TestPanelRemovesARecording(t *testing.T) {
 		}
 	}
 }
+
+// TestPanelLeavesAStreamThatIsGone follows a recording that is then removed
+// elsewhere (another tab, a script): the server ends the page's event
+// stream, the page's reader tries again, is told the stream does not
+// exist, and the panel says so and goes back to its own connection
+// instead of retrying forever.
+func TestPanelLeavesAStreamThatIsGone(t *testing.T) {
+	p := newPanelServer(t, panelCourse(t))
+	hello := []byte(`{"t":null,"s":null,"op":10,"d":{"heartbeat_interval":41250}}`)
+	id := importFile(t, p, "gone.ndjson", annotatedRecording(t, hello))
+
+	b := newBrowser(t)
+	b.do(t, "open a lesson", chromedp.Navigate(p.ts.URL+"/lessons/first"))
+	b.waitTrue(t, "the recording is listed", `[...document.querySelectorAll("#stream-select option")].some((o) => o.value === `+jsString(id)+`)`)
+	evalIn[bool](t, b, `window.notices = []; `+panelJS+`.on("notice", (text) => notices.push(text)); true`)
+	b.do(t, "open the recording", setField("#stream-select", id))
+	b.waitTrue(t, "its frame", panelJS+".state.records.length === 1 && "+panelJS+`.state.link === "open"`)
+	if err := p.hub.RemoveRecording(id); err != nil {
+		t.Fatal(err)
+	}
+	b.waitTrue(t, "the panel says the stream is gone", `notices.some((n) => n.includes("no longer available"))`)
+	b.waitTrue(t, "and follows its own connection again", panelJS+`.state.streamID === "inspector" && `+panelJS+`.state.link === "open"`)
+	// The inspector's stream changing state must not wipe the sentence
+	// before the reader has read it.
+	b.waitTrue(t, "the sentence is still shown once the inspector's stream is open", `document.getElementById("conn-detail").textContent.includes("no longer available")`)
+}
