@@ -57,6 +57,7 @@
     view = filterState().error ? [] : P.state.records.filter(P.filter.matches);
     if (sort.key === "size") view.sort(bySize);
     follow = sort.key === "time";
+    countWritten = 0; // the reader's own change shows in the count at once
     schedule();
   }
 
@@ -340,6 +341,7 @@
     view = [];
     heldWhilePaused = 0;
     clearedViews++;
+    countWritten = 0;
     gapNote.hidden = true;
     select(null, false);
     P.emit("cleared");
@@ -411,6 +413,7 @@
   P.on("records", onRecords);
   P.on("reset", (id) => {
     view = [];
+    countWritten = 0;
     marked = new Set();
     heldWhilePaused = 0;
     clearedViews = 0;
