@@ -1,6 +1,7 @@
 // Gateway Tour live panel, core: the stream of annotated frames from the
-// server (Server-Sent Events, read by sse.js), the records kept in the page, and a small
-// event bus the other panel files (list, detail, chart, connect) hook into.
+// server (Server-Sent Events, read by sse.js), the records kept in the
+// page, and a small event bus the other panel files (list, detail, chart,
+// connect) hook into.
 // Frame data is only ever put in the page with textContent.
 "use strict";
 
