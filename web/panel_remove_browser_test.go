@@ -10,14 +10,8 @@ import (
 // Remove button, and checks the server no longer lists it and the panel is
 // back on the inspector's own stream. Live streams offer no Remove.
 func TestPanelRemovesARecording(t *testing.T) {
-	p := newPanelServer(t, panelCourse(t))
-	hello := []byte(`{"t":null,"s":null,"op":10,"d":{"heartbeat_interval":41250}}`)
-	id := importFile(t, p, "one.ndjson", annotatedRecording(t, hello))
-
-	b := newBrowser(t)
-	b.do(t, "open a lesson", chromedp.Navigate(p.ts.URL+"/lessons/first"))
+	p, b, id := openWithARecording(t, "one.ndjson")
 	b.waitTrue(t, "the inspector's stream offers no Remove", `document.getElementById("remove-recording").hidden`)
-	b.waitTrue(t, "the recording is listed", `[...document.querySelectorAll("#stream-select option")].some((o) => o.value === `+jsString(id)+`)`)
 	b.do(t, "open the recording", setField("#stream-select", id))
 	b.waitTrue(t, "its frame", panelJS+".state.records.length === 1")
 	b.waitTrue(t, "Remove is offered", `!document.getElementById("remove-recording").hidden`)
@@ -37,13 +31,7 @@ func TestPanelRemovesARecording(t *testing.T) {
 // exist, and the panel says so and goes back to its own connection
 // instead of retrying forever.
 func TestPanelLeavesAStreamThatIsGone(t *testing.T) {
-	p := newPanelServer(t, panelCourse(t))
-	hello := []byte(`{"t":null,"s":null,"op":10,"d":{"heartbeat_interval":41250}}`)
-	id := importFile(t, p, "gone.ndjson", annotatedRecording(t, hello))
-
-	b := newBrowser(t)
-	b.do(t, "open a lesson", chromedp.Navigate(p.ts.URL+"/lessons/first"))
-	b.waitTrue(t, "the recording is listed", `[...document.querySelectorAll("#stream-select option")].some((o) => o.value === `+jsString(id)+`)`)
+	p, b, id := openWithARecording(t, "gone.ndjson")
 	evalIn[bool](t, b, `window.notices = []; `+panelJS+`.on("notice", (text) => notices.push(text)); true`)
 	b.do(t, "open the recording", setField("#stream-select", id))
 	b.waitTrue(t, "its frame", panelJS+".state.records.length === 1 && "+panelJS+`.state.link === "open"`)
@@ -55,4 +43,18 @@ func TestPanelLeavesAStreamThatIsGone(t *testing.T) {
 	// The inspector's stream changing state must not wipe the sentence
 	// before the reader has read it.
 	b.waitTrue(t, "the sentence is still shown once the inspector's stream is open", `document.getElementById("conn-detail").textContent.includes("no longer available")`)
+}
+
+// openWithARecording imports a one-frame recording named name and opens a
+// lesson whose stream picker lists it; the panel still shows the
+// inspector's own stream.
+func openWithARecording(t *testing.T, name string) (*panelServer, *browserSession, string) {
+	t.Helper()
+	p := newPanelServer(t, panelCourse(t))
+	hello := []byte(`{"t":null,"s":null,"op":10,"d":{"heartbeat_interval":41250}}`)
+	id := importFile(t, p, name, annotatedRecording(t, hello))
+	b := newBrowser(t)
+	b.do(t, "open a lesson", chromedp.Navigate(p.ts.URL+"/lessons/first"))
+	b.waitTrue(t, "the recording is listed", `[...document.querySelectorAll("#stream-select option")].some((o) => o.value === `+jsString(id)+`)`)
+	return p, b, id
 }
